@@ -1,0 +1,189 @@
+"""The `graphoid` command. Only this module decides exit codes:
+0 verified/proved, 1 a step failed / refuted / parse error, 2 usage error, 3 unknown."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits with 2 already; keep its message short and clear
+        self.print_usage(sys.stderr)
+        print("graphoid: error: %s" % message, file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _read(path: str) -> str:
+    if not os.path.exists(path):
+        raise UsageError("no such file: %s" % path)
+    if os.path.isdir(path):
+        raise UsageError("%s is a directory, not a proof script" % path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except UnicodeDecodeError:
+        raise UsageError("%s is not UTF-8 text" % path) from None
+    except OSError as e:
+        raise UsageError("cannot read %s: %s" % (path, e.strerror)) from None
+
+
+def render_report(rep, out) -> None:
+    """Terminal form of a report: every failure with position, source line and caret; then a summary."""
+    if rep.parse_error is not None:
+        print(rep.parse_error.render(), file=out)
+    for s in rep.steps:
+        if s.status == "failed":
+            print(s.error.render(), file=out)
+    sm = rep.summary()
+    parts = ["%d verified" % sm["verified"], "%d assumption%s" % (sm["assumptions"], "" if sm["assumptions"] == 1 else "s")]
+    if sm["hypotheses"]:
+        parts.append("%d graph hypothes%s (stated, not checked)" % (sm["hypotheses"], "is" if sm["hypotheses"] == 1 else "es"))
+    parts.append("%d failed" % sm["failed"])
+    ob = "%d side conditions" % sm["obligations"]
+    if sm["z3_obligations"]:
+        ob += " (%d by z3, %.2f s)" % (sm["z3_obligations"], sm["z3_seconds"])
+    extra = getattr(rep, "extra_lines", None) or []
+    for line in extra:
+        print(line, file=out)
+    status = "OK" if rep.ok else "FAILED"
+    print("%s: %s: %s; %s" % (rep.file, status, ", ".join(parts), ob), file=out)
+
+
+def cmd_check(args) -> int:
+    from .script import check_text
+    reports = []
+    for path in args.files:
+        text = _read(path)
+        reports.append(check_text(text, path))
+    if args.certificate:
+        from .export.certificate import write_certificate
+        write_certificate(reports, args.certificate)
+    if args.json:
+        payload = [r.to_json() for r in reports]
+        print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
+    else:
+        for r in reports:
+            render_report(r, sys.stdout)
+        if len(reports) > 1:
+            ok = sum(r.ok for r in reports)
+            print("%d of %d files verified" % (ok, len(reports)))
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_FAIL
+
+
+def cmd_latex(args) -> int:
+    from .export.latex import document
+    from .script import check_text
+    text = _read(args.file)
+    rep = check_text(text, args.file)
+    tex = document(rep)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(tex)
+        except OSError as e:
+            raise UsageError("cannot write %s: %s" % (args.output, e.strerror)) from None
+    else:
+        sys.stdout.write(tex)
+    if not rep.ok:
+        render_report(rep, sys.stderr)
+    return EXIT_OK if rep.ok else EXIT_FAIL
+
+
+def _delegate(module: str, func: str):
+    def run(args) -> int:
+        import importlib
+        mod = importlib.import_module(module)
+        return getattr(mod, func)(args)
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="graphoid", description="A proof assistant for conditional independence.")
+    p.add_argument("--version", action="version", version="graphoid 0.1.0")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="check proof scripts (*.gph)")
+    c.add_argument("files", nargs="+", metavar="FILE")
+    c.add_argument("--json", action="store_true", help="machine-readable report")
+    c.add_argument("--certificate", metavar="OUT.json", help="write a certificate for `graphoid recheck`")
+    c.set_defaults(func=cmd_check)
+
+    lx = sub.add_parser("latex", help="export a checked script as a LaTeX document")
+    lx.add_argument("file", metavar="FILE")
+    lx.add_argument("-o", "--output", metavar="OUT.tex")
+    lx.set_defaults(func=cmd_latex)
+
+    pr = sub.add_parser("prove", help="decide 'PREMISES ⊢ GOAL': a derivation or a counter-model")
+    pr.add_argument("query")
+    pr.add_argument("--axioms", default="semigraphoid", choices=["semigraphoid", "graphoid", "gaussoid"])
+    pr.add_argument("--graph", metavar="FILE|EDGES")
+    pr.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
+    pr.add_argument("--json", action="store_true")
+    pr.add_argument("--latex", action="store_true")
+    pr.set_defaults(func=_delegate("graphoid.search.cli", "prove_main"))
+
+    m = sub.add_parser("models", help="count or list c.i. structures closed under axioms")
+    m.add_argument("--axioms", default="semigraphoid", choices=["semigraphoid", "graphoid", "gaussoid"])
+    m.add_argument("--vars", type=int, required=True, metavar="N")
+    g = m.add_mutually_exclusive_group(required=True)
+    g.add_argument("--count", action="store_true")
+    g.add_argument("--list", action="store_true")
+    m.set_defaults(func=_delegate("graphoid.search.cli", "models_main"))
+
+    dm = sub.add_parser("dagmodels", help="count d-separation relations of all DAGs on N nodes")
+    dm.add_argument("--nodes", type=int, required=True, metavar="N")
+    dm.add_argument("--count", action="store_true", required=True)
+    dm.set_defaults(func=_delegate("graphoid.graphs.cli", "dagmodels_main"))
+
+    dr = sub.add_parser("draw", help="draw a graph or graph class of a script (dot → SVG/PNG, or TikZ)")
+    dr.add_argument("file", metavar="FILE")
+    dr.add_argument("graph", metavar="GRAPH")
+    dr.add_argument("-o", "--output", metavar="OUT.{svg,png,dot,tex}", required=True)
+    dr.set_defaults(func=_delegate("graphoid.graphs.cli", "draw_main"))
+
+    rc = sub.add_parser("recheck", help="re-verify a certificate with the independent checker")
+    rc.add_argument("certificate", metavar="CERT.json")
+    rc.set_defaults(func=_delegate("graphoid.recheck", "recheck_main"))
+    return p
+
+
+def main(argv=None) -> int:
+    p = build_parser()
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    if not getattr(args, "command", None):
+        p.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except UsageError as e:
+        print("graphoid: error: %s" % e, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("graphoid: interrupted", file=sys.stderr)
+        return EXIT_UNKNOWN
+    except BrokenPipeError:
+        return EXIT_OK
+    except RecursionError:
+        print("graphoid: error: input is nested too deeply", file=sys.stderr)
+        return EXIT_FAIL
+    except Exception as e:  # last line of defence: a bug must not show a traceback to users
+        if os.environ.get("GRAPHOID_DEBUG"):
+            raise
+        print("graphoid: internal error: %s: %s (set GRAPHOID_DEBUG=1 for details; please report it)"
+              % (type(e).__name__, e), file=sys.stderr)
+        return 4
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,426 @@
+"""The rules of the trusted kernel: graphoid axioms (2)-(6), Lemma 1's path argument on chained
+graphs, d-separation read off a DAG, Markov, faithfulness, schema instantiation and generalisation.
+
+Each rule takes premise Facts and the statement the user claims, checks every side condition
+(recording it as an Obligation) and returns a new Fact, or raises RuleError saying which condition
+failed and how."""
+from __future__ import annotations
+
+import time
+
+import networkx as nx
+
+from ..graphs.dag import DAG, AbstractGraph, ChainedGraph, is_chained
+from ..sets import Obligation, SetTheory, VarSet, index_vars
+from ..statements import CI, Schema, Semantics, instantiate_ci, set_text, statement_text
+from .fact import _MINT, Fact
+
+
+class RuleError(Exception):
+    """A rule was applied where it does not apply. `.obligations` holds what was decided."""
+
+    def __init__(self, message: str, obligations=()):
+        super().__init__(message)
+        self.obligations = tuple(obligations)
+
+
+class Kernel:
+    """Owns the set theory (declarations of families, index sets) that side conditions use."""
+
+    def __init__(self, sets: SetTheory | None = None):
+        self.sets = sets or SetTheory()
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _txt(self, s: VarSet) -> str:
+        return set_text(s, self.sets.decl, braces=True)
+
+    def _check(self, obs: list, rule: str, ob: Obligation, failure: str):
+        obs.append(ob)
+        if ob.result == "proved":
+            return
+        if ob.result == "unknown":
+            raise RuleError("%s: could not decide that %s (%s); the step is not verified"
+                            % (rule, ob.meaning, ob.detail or "solver gave up"), obs)
+        raise RuleError("%s: %s" % (rule, failure), obs)
+
+    def _eq(self, obs, rule, a, b, meaning, failure):
+        self._check(obs, rule, self.sets.equal(a, b, meaning), failure)
+
+    def _well_formed(self, obs, rule, c: CI, what="the conclusion"):
+        for (p, q, n1, n2) in ((c.x, c.y, "X", "Y"), (c.x, c.z, "X", "Z"), (c.y, c.z, "Y", "Z")):
+            ob = self.sets.disjoint(p, q, "%s and %s of %s are disjoint" % (n1, n2, what))
+            self._check(obs, rule, ob, "the sets of %s must be disjoint: %s = %s and %s = %s overlap"
+                        % (what, n1, self._txt(p), n2, self._txt(q)))
+
+    def _ci(self, f: Fact, rule: str) -> CI:
+        if not isinstance(f.statement, CI):
+            raise RuleError("%s: premise %s is a schema; instantiate it first" % (rule, statement_text(f.statement)))
+        return f.statement
+
+    def _combine(self, rule: str, premises: list[Fact], c: CI, positive: bool = False) -> Semantics:
+        """Semantics of a conclusion from its premises; the claimed statement must match it."""
+        kinds = {p.semantics.kind for p in premises}
+        if len(kinds) > 1:
+            raise RuleError("%s: the premises mix d-separation and probabilistic statements; "
+                            "apply markov to the d-separation first" % rule)
+        kind = kinds.pop()
+        graphs = {p.semantics.graph for p in premises if p.semantics.graph}
+        if len(graphs) > 1:
+            raise RuleError("%s: the premises are about different graphs (%s)" % (rule, ", ".join(sorted(graphs))))
+        graph = graphs.pop() if graphs else None
+        if kind == "dsep":
+            if not c.dsep or c.graph != graph:
+                raise RuleError("%s: the premises are d-separations in %s, so the conclusion must be "
+                                "written (…)_d in %s" % (rule, graph, graph))
+            return Semantics.d(graph)
+        if c.dsep:
+            raise RuleError("%s: the premises are probabilistic c.i. statements, so the conclusion "
+                            "cannot be a d-separation (drop the _d)" % rule)
+        return Semantics.prob(positive or any(p.semantics.positive for p in premises), graph)
+
+    def _mint(self, statement, rule, premises, semantics, obs, kind="derived", note="") -> Fact:
+        return Fact(_MINT, statement, rule, tuple(premises), semantics, tuple(obs), kind, note)
+
+    # -- assumptions ---------------------------------------------------------------------------
+    def assume(self, statement, note: str = "", kind: str = "assumption") -> Fact:
+        """Take a statement as given. It is counted and shown as assumed, never as verified."""
+        if kind not in ("assumption", "hypothesis"):
+            raise RuleError("assume: unknown kind %r" % kind)
+        obs: list = []
+        body = statement.body if isinstance(statement, Schema) else statement
+        if isinstance(body, CI):
+            self._well_formed(obs, "assume", body, "the assumption")
+            sem = Semantics.d(body.graph) if body.dsep else Semantics.prob()
+        else:
+            sem = None
+        return self._mint(statement, "assumption" if kind == "assumption" else "hypothesis",
+                          (), sem, obs, kind, note)
+
+    def principle(self, name: str, graph: str, note: str = "") -> Fact:
+        """An assumed modelling principle about a graph, e.g. faithfulness (Definition 5)."""
+        if name not in ("faithfulness",):
+            raise RuleError("unknown principle %r (known: faithfulness)" % name)
+        return self._mint(("principle", name, graph), "assumption", (), None, (), "assumption", note)
+
+    # -- graphoid axioms (2)-(6) -----------------------------------------------------------------
+    def symmetry(self, p: Fact, c: CI) -> Fact:
+        """(2): (X ⊥ Y | Z) ⇒ (Y ⊥ X | Z)."""
+        r = "symmetry"
+        a = self._ci(p, r)
+        sem = self._combine(r, [p], c)
+        obs: list = []
+        self._eq(obs, r, c.x, a.y, "the conclusion's X is the premise's Y",
+                 "the conclusion's left side must be the premise's right side %s; it is %s" % (self._txt(a.y), self._txt(c.x)))
+        self._eq(obs, r, c.y, a.x, "the conclusion's Y is the premise's X",
+                 "the conclusion's right side must be the premise's left side %s; it is %s" % (self._txt(a.x), self._txt(c.y)))
+        self._eq(obs, r, c.z, a.z, "the conditioning set is unchanged",
+                 "the conclusion must condition on %s, as the premise does; it conditions on %s" % (self._txt(a.z), self._txt(c.z)))
+        return self._mint(c, r, [p], sem, obs)
+
+    def decomposition(self, p: Fact, c: CI) -> Fact:
+        """(3): (X ⊥ YW | Z) ⇒ (X ⊥ Y | Z)."""
+        r = "decomposition"
+        a = self._ci(p, r)
+        sem = self._combine(r, [p], c)
+        obs: list = []
+        self._same_x(obs, r, a, c)
+        self._check(obs, r, self.sets.subset(c.y, a.y, "the conclusion's Y is part of the premise's YW"),
+                    "the conclusion's right side %s must be a subset of the premise's right side %s"
+                    % (self._txt(c.y), self._txt(a.y)))
+        self._eq(obs, r, c.z, a.z, "the conditioning set is unchanged",
+                 "the conclusion must condition on Z = %s, as the premise does; it conditions on %s"
+                 % (self._txt(a.z), self._txt(c.z)))
+        self._well_formed(obs, r, c)
+        return self._mint(c, r, [p], sem, obs)
+
+    def weak_union(self, p: Fact, c: CI) -> Fact:
+        """(4): (X ⊥ YW | Z) ⇒ (X ⊥ Y | ZW)."""
+        r = "weak union"
+        a = self._ci(p, r)
+        sem = self._combine(r, [p], c)
+        obs: list = []
+        self._same_x(obs, r, a, c)
+        self._check(obs, r, self.sets.subset(c.y, a.y, "the conclusion's Y is part of the premise's YW"),
+                    "the conclusion's right side %s must be a subset of the premise's right side %s"
+                    % (self._txt(c.y), self._txt(a.y)))
+        w = a.y - c.y
+        zw = a.z | w
+        self._eq(obs, r, c.z, zw, "the conclusion conditions on Z ∪ W",
+                 "the conclusion must condition on Z ∪ W = %s; it conditions on %s" % (self._txt(zw), self._txt(c.z)))
+        self._well_formed(obs, r, c)
+        return self._mint(c, r, [p], sem, obs)
+
+    def contraction(self, p1: Fact, p2: Fact, c: CI) -> Fact:
+        """(5): (X ⊥ Y | Z) & (X ⊥ W | ZY) ⇒ (X ⊥ YW | Z). The premises may be cited in either order."""
+        r = "contraction"
+        a, b = self._ci(p1, r), self._ci(p2, r)
+        sem = self._combine(r, [p1, p2], c)
+        # (X ⊥ Y | Z) is the premise whose conditioning set equals the conclusion's.
+        if self.sets.equal(b.z, c.z, "").result == "proved" and self.sets.equal(a.z, c.z, "").result != "proved":
+            a, b = b, a
+        obs: list = []
+        self._same_x(obs, r, a, c, "first premise")
+        self._same_x(obs, r, b, c, "second premise")
+        self._eq(obs, r, a.z, c.z, "the first premise (X ⊥ Y | Z) conditions on the conclusion's Z",
+                 "one premise must be (X ⊥ Y | Z) with Z = %s, the conclusion's conditioning set; "
+                 "neither premise conditions on it" % self._txt(c.z))
+        zy = c.z | a.y
+        self._eq(obs, r, b.z, zy, "the second premise (X ⊥ W | ZY) conditions on Z ∪ Y",
+                 "the second premise must condition on Z ∪ Y = %s; it conditions on %s" % (self._txt(zy), self._txt(b.z)))
+        yw = a.y | b.y
+        self._eq(obs, r, c.y, yw, "the conclusion's right side is Y ∪ W",
+                 "the conclusion's right side must be Y ∪ W = %s; it is %s" % (self._txt(yw), self._txt(c.y)))
+        self._well_formed(obs, r, c)
+        return self._mint(c, r, [p1, p2], sem, obs)
+
+    def intersection(self, p1: Fact, p2: Fact, c: CI) -> Fact:
+        """(6): (X ⊥ W | ZY) & (X ⊥ Y | ZW) ⇒ (X ⊥ YW | Z). Valid in strictly positive distributions
+        (and in d-separation); a probabilistic conclusion is marked as such."""
+        r = "intersection"
+        a, b = self._ci(p1, r), self._ci(p2, r)
+        sem = self._combine(r, [p1, p2], c, positive=True)
+        obs: list = []
+        self._same_x(obs, r, a, c, "first premise")
+        self._same_x(obs, r, b, c, "second premise")
+        # a = (X ⊥ W | ZY), b = (X ⊥ Y | ZW)
+        zy = c.z | b.y
+        self._eq(obs, r, a.z, zy, "the first premise conditions on Z ∪ Y (Y from the second premise)",
+                 "the first premise must condition on Z ∪ Y = %s; it conditions on %s" % (self._txt(zy), self._txt(a.z)))
+        zw = c.z | a.y
+        self._eq(obs, r, b.z, zw, "the second premise conditions on Z ∪ W (W from the first premise)",
+                 "the second premise must condition on Z ∪ W = %s; it conditions on %s" % (self._txt(zw), self._txt(b.z)))
+        yw = a.y | b.y
+        self._eq(obs, r, c.y, yw, "the conclusion's right side is Y ∪ W",
+                 "the conclusion's right side must be Y ∪ W = %s; it is %s" % (self._txt(yw), self._txt(c.y)))
+        self._well_formed(obs, r, c)
+        return self._mint(c, r, [p1, p2], sem, obs)
+
+    def _same_x(self, obs, r, a: CI, c: CI, which="the premise"):
+        self._eq(obs, r, c.x, a.x, "the left side X is unchanged (%s)" % which,
+                 "the conclusion's left side must be %s's X = %s; it is %s" % (which, self._txt(a.x), self._txt(c.x)))
+
+    # -- graphs ----------------------------------------------------------------------------------
+    def d_separation(self, g: DAG, c: CI) -> Fact:
+        """Read (X ⊥ Y | Z)_d off a concrete DAG (networkx's d-separation test)."""
+        r = "d-separation"
+        if not isinstance(g, DAG):
+            raise RuleError("%s: %s is not a concrete DAG, so d-separation cannot be read off it" % (r, g.name))
+        if not c.dsep or c.graph != g.name:
+            raise RuleError("%s: the conclusion must be a d-separation statement (…)_d in %s" % (r, g.name))
+        if not c.concrete:
+            raise RuleError("%s: the statement must name concrete vertices of %s" % (r, g.name))
+        obs: list = []
+        t0 = time.perf_counter()
+        cyc = g.find_cycle()
+        if cyc:
+            raise RuleError("%s: %s is not acyclic: it has the cycle %s" % (r, g.name, " -> ".join(cyc)))
+        obs.append(Obligation("%s is acyclic" % g.name, "proved", time.perf_counter() - t0, "graph"))
+        x, y, z = c.triple()
+        unknown = sorted((x | y | z) - set(g.nodes))
+        if unknown:
+            raise RuleError("%s: %s are not vertices of %s" % (r, ", ".join(unknown), g.name))
+        self._well_formed(obs, r, c)
+        t0 = time.perf_counter()
+        ok = nx.is_d_separator(g.nx(), set(x), set(y), set(z))
+        meaning = "%s d-separates %s from %s in %s" % (self._txt(c.z), self._txt(c.x), self._txt(c.y), g.name)
+        if not ok:
+            path = _active_path(g, x, y, z)
+            raise RuleError("%s: %s does not d-separate %s from %s in %s%s"
+                            % (r, self._txt(c.z), self._txt(c.x), self._txt(c.y), g.name,
+                               ("; active path: " + " – ".join(path)) if path else ""),
+                            obs + [Obligation(meaning, "refuted", time.perf_counter() - t0, "graph")])
+        obs.append(Obligation(meaning, "proved", time.perf_counter() - t0, "graph"))
+        return self._mint(c, r, [], Semantics.d(g.name), obs)
+
+    def chain_paths(self, p: Fact, c: CI, g) -> Fact:
+        """Lemma 1's path argument: in a chained graph A–B–C–D, if B blocks every path between A and
+        C, it blocks every path between A and CD: (A ⊥ C | B)_d ⇒ (A ⊥ CD | B)_d."""
+        r = "Lemma 1"
+        a = self._ci(p, r)
+        if p.semantics.kind != "dsep":
+            raise RuleError("%s: the premise must be a d-separation (…)_d" % r)
+        if p.semantics.graph != g.name or not c.dsep or c.graph != g.name:
+            raise RuleError("%s: premise and conclusion must be d-separations in the chained graph %s" % (r, g.name))
+        obs: list = []
+        if isinstance(g, ChainedGraph):
+            blocks = [VarSet.of(b) for b in g.blocks]
+            if len(blocks) != 4:
+                raise RuleError("%s: the chained graph %s must have four blocks A, B, C, D; it has %d" % (r, g.name, len(blocks)))
+        elif isinstance(g, DAG):
+            cyc = g.find_cycle()
+            if cyc:
+                raise RuleError("%s: %s is not acyclic: it has the cycle %s" % (r, g.name, " -> ".join(cyc)))
+            d = c.y - a.y
+            blocks = [a.x, a.z, a.y, d]
+            why = is_chained(g, [b.scalars for b in blocks])
+            t = "%s is chained with blocks %s" % (g.name, ", ".join(self._txt(b) for b in blocks))
+            if why:
+                obs.append(Obligation(t, "refuted", 0.0, "graph", why))
+                raise RuleError("%s: %s is not a chained graph with blocks A = %s, B = %s, C = %s, D = %s: %s"
+                                % (r, g.name, *(self._txt(b) for b in blocks), why), obs)
+            obs.append(Obligation(t, "proved", 0.0, "graph"))
+        else:
+            raise RuleError("%s: %s is not declared as a chained graph (use chain(A, B, C, D))" % (r, g.name))
+        A, B, C, D = blocks
+        names = "A = %s, B = %s, C = %s, D = %s" % tuple(self._txt(b) for b in blocks)
+        self._eq(obs, r, a.x, A, "the premise's left side is the first block A",
+                 "the premise must be (A ⊥ C | B)_d for the chain's blocks %s; its left side is %s" % (names, self._txt(a.x)))
+        self._eq(obs, r, a.z, B, "the premise conditions on the second block B",
+                 "the premise must be (A ⊥ C | B)_d for the chain's blocks %s; it conditions on %s" % (names, self._txt(a.z)))
+        self._eq(obs, r, a.y, C, "the premise's right side is the third block C",
+                 "the premise must be (A ⊥ C | B)_d for the chain's blocks %s; its right side is %s" % (names, self._txt(a.y)))
+        self._eq(obs, r, c.x, A, "the conclusion's left side is A",
+                 "the conclusion must be (A ⊥ CD | B)_d; its left side is %s, not A = %s" % (self._txt(c.x), self._txt(A)))
+        self._eq(obs, r, c.y, C | D, "the conclusion's right side is C ∪ D",
+                 "the conclusion must be (A ⊥ CD | B)_d; its right side is %s, not CD = %s" % (self._txt(c.y), self._txt(C | D)))
+        self._eq(obs, r, c.z, B, "the conclusion conditions on B",
+                 "the conclusion must be (A ⊥ CD | B)_d; it conditions on %s, not B = %s" % (self._txt(c.z), self._txt(B)))
+        for i in range(4):
+            for j in range(i + 1, 4):
+                self._check(obs, r, self.sets.disjoint(blocks[i], blocks[j], "blocks %s and %s are disjoint" % ("ABCD"[i], "ABCD"[j])),
+                            "the blocks of the chain must be disjoint; %s and %s overlap" % ("ABCD"[i], "ABCD"[j]))
+        return self._mint(c, r, [p], Semantics.d(g.name), obs)
+
+    def markov(self, p: Fact, c: CI) -> Fact:
+        """Markov condition: (X ⊥ Y | Z)_d in G gives (X ⊥ Y | Z) in every distribution compatible with G."""
+        r = "Markov"
+        a = p.statement
+        if p.semantics is None or p.semantics.kind != "dsep":
+            raise RuleError("%s: the premise must be a d-separation (…)_d" % r)
+        if c.dsep if isinstance(c, CI) else c.body.dsep:
+            raise RuleError("%s: the conclusion is the probabilistic statement; drop the _d" % r)
+        obs: list = []
+        pa, pc = (a.body, c.body) if isinstance(a, Schema) else (a, c)
+        if isinstance(a, Schema) != isinstance(c, Schema) or (isinstance(a, Schema) and a.binders != c.binders):
+            raise RuleError("%s: premise and conclusion must have the same quantifiers" % r)
+        for n, s1, s2 in (("X", pc.x, pa.x), ("Y", pc.y, pa.y), ("Z", pc.z, pa.z)):
+            self._eq(obs, r, s1, s2, "%s is unchanged" % n,
+                     "the conclusion must be the same statement as the premise without _d; its %s is %s, not %s"
+                     % (n, self._txt(s1), self._txt(s2)))
+        return self._mint(c, r, [p], Semantics.prob(False, p.semantics.graph), obs)
+
+    def faithfulness(self, p: Fact, principle: Fact, c) -> Fact:
+        """Definition 5: a c.i. of the phenomenon is a d-separation in a faithful causal graph."""
+        r = "faithfulness"
+        if principle.statement[:2] != ("principle", "faithfulness"):
+            raise RuleError("%s: cite the assumed faithfulness of the graph" % r)
+        graph = principle.statement[2]
+        if p.semantics is None or p.semantics.kind != "prob":
+            raise RuleError("%s: the premise must be a c.i. of the phenomenon (no _d)" % r)
+        body_c = c.body if isinstance(c, Schema) else c
+        body_p = p.statement.body if isinstance(p.statement, Schema) else p.statement
+        if not body_c.dsep or body_c.graph != graph:
+            raise RuleError("%s: the conclusion must be a d-separation (…)_d in %s" % (r, graph))
+        if isinstance(c, Schema) != isinstance(p.statement, Schema) or (isinstance(c, Schema) and c.binders != p.statement.binders):
+            raise RuleError("%s: premise and conclusion must have the same quantifiers" % r)
+        obs: list = []
+        for n, s1, s2 in (("X", body_c.x, body_p.x), ("Y", body_c.y, body_p.y), ("Z", body_c.z, body_p.z)):
+            self._eq(obs, r, s1, s2, "%s is unchanged" % n,
+                     "the conclusion must be the premise read as a d-separation; its %s is %s, not %s"
+                     % (n, self._txt(s1), self._txt(s2)))
+        return self._mint(c, r, [p, principle], Semantics.d(graph), obs)
+
+    # -- schemas ---------------------------------------------------------------------------------
+    def instantiate(self, p: Fact, c: CI, names: dict, vars_: dict) -> Fact:
+        """From ∀γ ⊆ D. φ(γ) (or ∀i ∈ D. φ(i)) conclude φ(e), for e ⊆ D (or e ∈ D) decided by z3."""
+        r = "instantiation"
+        s = p.statement
+        if not isinstance(s, Schema):
+            raise RuleError("%s: the premise is not a 'for all' schema" % r)
+        obs: list = []
+        for b in s.binders:
+            if b.kind == "subset":
+                if b.name not in names:
+                    raise RuleError("%s: give a value for %s (e.g. %s := {j})" % (r, b.name, b.name))
+                from ..sets import _mk
+                e = names[b.name]
+                ob = self.sets.subset(_mk(frozenset(), {"·": e}), _mk(frozenset(), {"·": b.domain}),
+                                      "the instance of %s lies in its domain" % b.name)
+                self._check(obs, r, ob, "%s := … is not a subset of its domain" % b.name)
+            else:
+                if b.name not in vars_:
+                    raise RuleError("%s: give a value for %s (e.g. %s := j)" % (r, b.name, b.name))
+                from ..sets import ISingle, _mk
+                ob = self.sets.subset(_mk(frozenset(), {"·": ISingle(vars_[b.name])}), _mk(frozenset(), {"·": b.domain}),
+                                      "the instance of %s lies in its domain" % b.name)
+                self._check(obs, r, ob, "%s := %s is not a member of its domain" % (b.name, vars_[b.name]))
+        extra = set(names) | set(vars_)
+        extra -= {b.name for b in s.binders}
+        if extra:
+            raise RuleError("%s: %s are not bound by the schema" % (r, ", ".join(sorted(extra))))
+        inst = instantiate_ci(s.body, names, vars_)
+        if not isinstance(c, CI):
+            raise RuleError("%s: the conclusion must be a single statement" % r)
+        for n, s1, s2 in (("X", c.x, inst.x), ("Y", c.y, inst.y), ("Z", c.z, inst.z)):
+            self._eq(obs, r, s1, s2, "the conclusion's %s is the instance's %s" % (n, n),
+                     "the instance has %s = %s; the conclusion has %s" % (n, self._txt(s2), self._txt(s1)))
+        if c.dsep != inst.dsep or c.graph != inst.graph:
+            raise RuleError("%s: the conclusion must keep the schema's kind (%s)" % (r, "d-separation" if inst.dsep else "c.i."))
+        return self._mint(c, r, [p], p.semantics, obs)
+
+    def generalize(self, p: Fact, c: Schema) -> Fact:
+        """From φ(i) for an arbitrary i ∈ D (no assumption mentions i) conclude ∀i ∈ D. φ(i)."""
+        r = "generalisation"
+        if not isinstance(c, Schema) or len(c.binders) != 1 or c.binders[0].kind != "member":
+            raise RuleError("%s: the conclusion must be 'for all i ∈ D: …'" % r)
+        a = self._ci(p, r)
+        b = c.binders[0]
+        decl = self.sets.decl
+        dom = decl.index_vars.get(b.name)
+        if dom is None:
+            raise RuleError("%s: %s must be declared as an arbitrary index (index %s ∈ …)" % (r, b.name, b.name))
+        if dom != b.domain:
+            raise RuleError("%s: %s was declared in %s, not in the schema's domain" % (r, b.name, _txt_idx(dom)))
+        for f in p.assumptions():
+            if b.name in _stmt_index_vars(f.statement):
+                raise RuleError("%s: %s is not arbitrary: the assumption %s mentions it" % (r, b.name, statement_text(f.statement)))
+        obs: list = []
+        for n, s1, s2 in (("X", c.body.x, a.x), ("Y", c.body.y, a.y), ("Z", c.body.z, a.z)):
+            self._eq(obs, r, s1, s2, "the schema's %s is the premise's" % n,
+                     "the schema's body must be the premise; its %s is %s, not %s" % (n, self._txt(s1), self._txt(s2)))
+        if c.body.dsep != a.dsep or c.body.graph != a.graph:
+            raise RuleError("%s: the schema must keep the premise's kind" % r)
+        return self._mint(c, r, [p], p.semantics, obs)
+
+
+def _txt_idx(e):
+    from ..statements import index_src
+    return index_src(e)
+
+
+def _stmt_index_vars(s) -> set[str]:
+    if isinstance(s, Schema):
+        return _stmt_index_vars(s.body) - {b.name for b in s.binders}
+    if isinstance(s, CI):
+        out: set[str] = set()
+        for v in (s.x, s.y, s.z):
+            for _, e in v.fams:
+                out |= index_vars(e)
+        return out
+    return set()
+
+
+def _active_path(g: DAG, x, y, z) -> list[str] | None:
+    """An active path between x and y given z, to explain a failed d-separation (best effort)."""
+    G = g.nx()
+    U = G.to_undirected()
+    anc = set(z)
+    for v in z:
+        anc |= nx.ancestors(G, v)
+    for s in sorted(x):
+        for t in sorted(y):
+            for path in nx.all_simple_paths(U, s, t, cutoff=8):
+                if _active(G, path, z, anc):
+                    return path
+    return None
+
+
+def _active(G, path, z, anc) -> bool:
+    for k in range(1, len(path) - 1):
+        a, b, c = path[k - 1], path[k], path[k + 1]
+        collider = G.has_edge(a, b) and G.has_edge(c, b)
+        if collider and b not in anc:
+            return False
+        if not collider and b in z:
+            return False
+    return True

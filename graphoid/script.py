@@ -1,0 +1,289 @@
+"""Walks a parsed script: declarations build the environment, each step calls a kernel rule, and
+every outcome (verified, assumed, hypothesis, failed with position and reason) goes into a report."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .graphs.dag import DAG, AbstractGraph, ChainedGraph
+from .kernel import Fact, Kernel, RuleError
+from .report import ProofReport, StepResult
+from .sets import IFull, IName, VarSet
+from .statements import CI, Schema, statement_text
+from .syntax.ast import Item, Script, position, token_name
+from .syntax.parser import GphError, parse_script
+from .syntax.resolve import Env, ResolveError, Resolver
+
+RULE_ALIASES = {
+    "symmetry": "symmetry", "sym": "symmetry",
+    "decomposition": "decomposition", "decomp": "decomposition",
+    "weak_union": "weak_union", "wu": "weak_union",
+    "contraction": "contraction",
+    "intersection": "intersection",
+    "lemma1": "lemma1", "lemma_1": "lemma1", "chain_paths": "lemma1",
+    "d_separation": "d_separation", "dsep": "d_separation", "d_sep": "d_separation",
+    "markov": "markov",
+    "faithfulness": "faithfulness",
+    "instantiate": "instantiate", "inst": "instantiate",
+    "generalize": "generalize", "generalise": "generalize",
+    "auto": "auto",
+}
+PREMISE_COUNT = {"symmetry": 1, "decomposition": 1, "weak_union": 1, "contraction": 2,
+                 "intersection": 2, "lemma1": 1, "markov": 1, "instantiate": 1, "generalize": 1,
+                 "faithfulness": 2}
+
+# Extension points: other modules register rules that need more than the core kernel
+# (proof search, factorisation, enumeration). Each gets (checker, item, claim, premises) and
+# returns a Fact minted by the kernel.
+EXTRA_RULES: dict = {}
+
+
+@dataclass
+class Checker:
+    file: str
+    text: str
+    env: Env = field(default_factory=Env)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+    report: ProofReport | None = None
+
+    def __post_init__(self):
+        self.kernel = Kernel(self.env.theory())
+        self.report = ProofReport(self.file)
+        self.lines = self.text.splitlines()
+
+    # -- errors ----------------------------------------------------------------------------------
+    def err(self, line: int, col: int, msg: str) -> GphError:
+        src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return GphError(self.file, line, col, msg, src)
+
+    # -- main loop ---------------------------------------------------------------------------------
+    def run(self, script: Script) -> ProofReport:
+        for item in script.items:
+            try:
+                if item.kind.startswith("decl_"):
+                    self.declare(item)
+                else:
+                    self.step(item)
+            except ResolveError as e:
+                line, col = (e.line, e.col) if e.line else (item.line, item.col)
+                self.fail(item, self.err(line, col, str(e)))
+            except GphError as e:
+                self.fail(item, e)
+        return self.report
+
+    def fail(self, item: Item, e: GphError, obligations=()):
+        if item.label:
+            self.failed.add(item.label)
+        self.report.steps.append(StepResult(label=item.label, line=e.line, col=e.col, status="failed",
+                                            statement=item.text, rule=item.rule, message=e.message,
+                                            error=e, obligations=tuple(obligations), kind=item.kind))
+
+    # -- declarations ------------------------------------------------------------------------------
+    def declare(self, item: Item):
+        env, d = self.env, self.env.decl
+        k = item.kind
+        rs = Resolver(env)
+        if k in ("decl_vars", "decl_latent"):
+            for name, line, col in item.names:
+                self._fresh(name, line, col)
+                env.scalars[name] = k == "decl_latent"
+        elif k == "decl_graph":
+            name = item.label
+            if name in env.graphs:
+                raise self.err(item.line, item.col, "graph %s is declared twice" % name)
+            nodes = []
+            for v, line, col in item.names:
+                if v not in env.scalars:
+                    raise self.err(line, col, "unknown vertex %r: declare it with 'variables' or 'latent'" % v)
+                if v not in nodes:
+                    nodes.append(v)
+            env.graphs[name] = DAG(name, tuple(nodes), tuple(dict.fromkeys(item.edges)),
+                                   frozenset(v for v in nodes if env.scalars.get(v)))
+        elif k == "decl_chain":
+            blocks = []
+            for b in item.trees:
+                s = rs.setexpr(b)
+                if not s.concrete:
+                    line, col = position(b)
+                    raise self.err(line, col, "chain blocks must be sets of declared variables")
+                blocks.append(s.scalars)
+            env.graphs[item.label] = ChainedGraph(item.label, tuple(blocks))
+        elif k == "decl_index":
+            name = rs.idx_name(item.trees[0])
+            if item.label != "1":
+                raise self.err(item.line, item.col, "index ranges start at 1 (index %s = 1..n)" % name)
+            d.ranges[name] = item.names[0][0]
+        elif k == "decl_family":
+            over = rs.idx_name(item.trees[0])
+            if over not in d.ranges:
+                line, col = position(item.trees[0])
+                raise self.err(line, col, "unknown index range %r (declare: index %s = 1..n)" % (over, over))
+            for name, line, col in item.names:
+                self._fresh(name, line, col)
+                d.base_families[name] = over
+        elif k == "decl_subfamily":
+            (name, line, col), (base, bl, bc) = item.names
+            self._fresh(name, line, col)
+            if base in d.families:
+                base, dom0 = d.families[base]
+            elif base not in d.base_families:
+                raise self.err(bl, bc, "unknown family %r" % base)
+            d.families[name] = (base, rs.index(item.trees[0]))
+        elif k == "decl_partition":
+            whole, *parts = [rs.idx_name(t) for t in item.trees]
+            if whole not in d.ranges and whole not in d.subsets:
+                line, col = position(item.trees[0])
+                raise self.err(line, col, "unknown index set %r" % whole)
+            for t, p in zip(item.trees[1:], parts):
+                if p not in d.subsets:
+                    d.subsets[p] = whole if whole in d.ranges else d.subsets[whole]
+            d.partitions.append((whole, tuple(parts)))
+        elif k == "decl_subset":
+            dom = rs.index(item.trees[0])
+            rng = dom.range_name if isinstance(dom, IFull) else (d.subsets.get(dom.name) if isinstance(dom, IName) else None)
+            if rng is None:
+                line, col = position(item.trees[0])
+                raise self.err(line, col, "a subset must lie in an index range or a declared index set")
+            for name, line, col in item.names:
+                d.subsets[name] = rng
+                if isinstance(dom, IName):
+                    d.partitions.append((dom.name, (name,))) if False else None
+        elif k == "decl_arbitrary":
+            (name, line, col), = item.names
+            d.index_vars[name] = rs.index(item.trees[0])
+        self.report.declarations += 1
+
+    def _fresh(self, name, line, col):
+        env = self.env
+        if name in env.scalars or name in env.decl.base_families or name in env.decl.families:
+            raise self.err(line, col, "%s is declared twice" % name)
+
+    # -- steps -------------------------------------------------------------------------------------
+    def claim(self, item: Item):
+        t = item.statement
+        if t.data in ("faithfulness", "determines", "factorisable"):
+            return t
+        return Resolver(self.env).statement(t)
+
+    def step(self, item: Item):
+        k = self.kernel
+        if item.label in self.facts or item.label in self.failed:
+            raise self.err(item.line, item.col, "label (%s) is used twice" % item.label)
+        t0 = time.perf_counter()
+        if item.kind in ("assume", "hypothesis"):
+            st = self.claim(item)
+            if getattr(st, "data", None) == "faithfulness":
+                fact = k.principle("faithfulness", str(st.children[0]), note=item.text)
+            elif getattr(st, "data", None) == "determines":
+                rs = Resolver(self.env)
+                a, b = rs.juxt(st.children[0]), rs.juxt(st.children[1])
+                fact = k.determines(a, b, note=item.text) if hasattr(k, "determines") else None
+                if fact is None:
+                    raise self.err(item.line, item.col, "determinism assumptions are not supported here")
+            else:
+                try:
+                    fact = k.assume(st, note=item.text, kind="assumption" if item.kind == "assume" else "hypothesis")
+                except RuleError as e:
+                    line, col = position(item.statement)
+                    raise self.err(line, col, str(e))
+            self._record(item, fact, "assumption" if item.kind == "assume" else "hypothesis", t0)
+            return
+        # have
+        claim = self.claim(item)
+        rule = RULE_ALIASES.get(item.rule, item.rule)
+        refs = [a for a in item.args if a.kind == "ref"]
+        binds = {a.name: a for a in item.args if a.kind == "bind"}
+        sline, scol = position(item.statement)
+        try:
+            if rule in EXTRA_RULES:
+                fact = EXTRA_RULES[rule](self, item, claim, refs)
+            elif rule == "d_separation":
+                gname = refs[0].name if refs else (claim.graph if isinstance(claim, CI) else None)
+                g = self.env.graph(gname) if gname else None
+                if g is None:
+                    a = refs[0] if refs else item
+                    raise self.err(a.line, a.col, "unknown graph %r" % gname)
+                fact = k.d_separation(g, claim)
+            elif rule in PREMISE_COUNT:
+                prem = self.premises(item, refs, rule)
+                if rule == "lemma1":
+                    gname = prem[0].semantics.graph if prem[0].semantics else None
+                    g = self.env.graph(gname)
+                    fact = k.chain_paths(prem[0], claim, g or AbstractGraph(str(gname)))
+                elif rule == "instantiate":
+                    rs = Resolver(self.env)
+                    names, vars_ = {}, {}
+                    binders = {b.name: b for b in prem[0].statement.binders} if isinstance(prem[0].statement, Schema) else {}
+                    for nm, a in binds.items():
+                        e = rs.index(a.value)
+                        b = binders.get(nm)
+                        if b is not None and b.kind == "member":
+                            from .sets import ISingle
+                            if not isinstance(e, ISingle):
+                                raise self.err(a.line, a.col, "%s := … must be a single index" % nm)
+                            vars_[nm] = e.term
+                        else:
+                            names[nm] = e
+                    fact = k.instantiate(prem[0], claim, names, vars_)
+                elif rule == "faithfulness":
+                    fact = k.faithfulness(prem[0], prem[1], claim)
+                else:
+                    fact = getattr(k, rule)(*prem, claim)
+            else:
+                known = ", ".join(sorted(set(RULE_ALIASES.values()) | set(EXTRA_RULES)))
+                raise self.err(item.rule_line, item.rule_col, "unknown rule %r; known rules: %s" % (item.rule, known))
+        except RuleError as e:
+            self.fail(item, self.err(sline, scol, str(e)), e.obligations)
+            return
+        self._record(item, fact, "verified", t0)
+
+    def premises(self, item: Item, refs, rule: str) -> list[Fact]:
+        need = PREMISE_COUNT[rule]
+        if len(refs) != need:
+            raise self.err(item.rule_line, item.rule_col, "%s takes %d premise%s; %d given"
+                           % (rule.replace("_", " "), need, "" if need == 1 else "s", len(refs)))
+        return [self.lookup(a) for a in refs]
+
+    def lookup(self, a) -> Fact:
+        if a.name in self.facts:
+            return self.facts[a.name]
+        if a.name in self.failed:
+            raise self.err(a.line, a.col, "premise (%s) was not verified" % a.name)
+        raise self.err(a.line, a.col, "unknown label (%s)" % a.name)
+
+    def _record(self, item: Item, fact: Fact, status: str, t0: float):
+        self.facts[item.label] = fact
+        self.report.steps.append(StepResult(
+            label=item.label, line=item.line, col=item.col, status=status,
+            statement=statement_text(fact.statement, self.env.decl) if not isinstance(fact.statement, tuple) else item.text,
+            rule=fact.rule, premises=tuple(self._label_of(p) for p in fact.premises),
+            semantics=fact.semantics.describe() if fact.semantics else "",
+            obligations=fact.obligations, fact=fact, seconds=time.perf_counter() - t0, kind=item.kind,
+            source=item.text))
+
+    def _label_of(self, f: Fact) -> str:
+        for lab, g in self.facts.items():
+            if g is f:
+                return lab
+        return "?"
+
+
+def check_text(text: str, file: str = "<input>") -> ProofReport:
+    """Parse and check a script; parse errors become a failed report, never an exception."""
+    try:
+        script = parse_script(text, file)
+    except GphError as e:
+        rep = ProofReport(file)
+        rep.parse_error = e
+        return rep
+    c = Checker(file, text)
+    rep = c.run(script)
+    rep.env = c.env
+    return rep
+
+
+def check_file(path: str) -> ProofReport:
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    return check_text(text, path)

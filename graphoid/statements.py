@@ -1,0 +1,168 @@
+"""Conditional-independence statements, schemas over index sets, and the semantics a fact holds in."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .sets import IndexExpr, VarSet, substitute
+
+DEFAULT_GRAPH = "𝒢"   # the causal graph under discussion when a script names none
+
+
+@dataclass(frozen=True)
+class CI:
+    """(X ⊥⊥ Y | Z), or its d-separation form (X ⊥⊥ Y | Z)_d in `graph`."""
+    x: VarSet
+    y: VarSet
+    z: VarSet = VarSet()
+    dsep: bool = False
+    graph: str | None = None     # only for dsep statements
+
+    @staticmethod
+    def of(x, y, z=(), dsep=False, graph=None) -> "CI":
+        return CI(VarSet.of(x), VarSet.of(y), VarSet.of(z), dsep, (graph or DEFAULT_GRAPH) if dsep else None)
+
+    def with_sets(self, x: VarSet, y: VarSet, z: VarSet) -> "CI":
+        return CI(x, y, z, self.dsep, self.graph)
+
+    @property
+    def concrete(self) -> bool:
+        return self.x.concrete and self.y.concrete and self.z.concrete
+
+    def triple(self) -> tuple[frozenset, frozenset, frozenset]:
+        return (self.x.scalars, self.y.scalars, self.z.scalars)
+
+
+@dataclass(frozen=True)
+class Binder:
+    """`γ ⊆ I` (kind 'subset') or `i ∈ I_C` (kind 'member')."""
+    name: str
+    kind: str
+    domain: IndexExpr
+
+
+@dataclass(frozen=True)
+class Schema:
+    """∀ binders. body — a statement schema such as (7): for all γ ⊆ I, (A_γ ⊥ X_{\\γ} | X_γ)_d."""
+    binders: tuple[Binder, ...]
+    body: CI
+
+    @property
+    def dsep(self) -> bool:
+        return self.body.dsep
+
+    @property
+    def graph(self):
+        return self.body.graph
+
+
+def instantiate_ci(body: CI, names: dict[str, IndexExpr], vars_: dict[str, str | int]) -> CI:
+    return CI(substitute(body.x, names, vars_), substitute(body.y, names, vars_),
+              substitute(body.z, names, vars_), body.dsep, body.graph)
+
+
+@dataclass(frozen=True)
+class Semantics:
+    """The class of models a fact is claimed for.
+
+    kind 'dsep': the d-separation relation of `graph`.
+    kind 'prob': every distribution (strictly positive ones if `positive`), restricted to those
+    compatible with `graph` when it is set (a fact read off a graph by the Markov condition), or to
+    the phenomenon's distribution P when `graph` is None and `phenomenon` is set."""
+    kind: str
+    graph: str | None = None
+    positive: bool = False
+
+    @staticmethod
+    def prob(positive: bool = False, graph: str | None = None) -> "Semantics":
+        return Semantics("prob", graph, positive)
+
+    @staticmethod
+    def d(graph: str) -> "Semantics":
+        return Semantics("dsep", graph, False)
+
+    def describe(self) -> str:
+        if self.kind == "dsep":
+            return "d-separation in %s" % self.graph
+        s = "strictly positive distributions" if self.positive else "all distributions"
+        if self.graph:
+            s += " compatible with %s" % self.graph
+        return s
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain-text rendering (also the concrete syntax the parser reads back: parse(print(s)) == s)
+
+from .sets import IDiff, IEmpty, IFull, IName, ISingle, IUnion  # noqa: E402
+
+
+def index_src(e: IndexExpr) -> str:
+    if isinstance(e, IFull):
+        return e.range_name
+    if isinstance(e, IName):
+        return e.name
+    if isinstance(e, ISingle):
+        return str(e.term)
+    if isinstance(e, IDiff):
+        if isinstance(e.left, IFull):
+            return "\\" + _idx_atom(e.right)
+        return "%s \\setminus %s" % (_idx_atom(e.left), _idx_atom(e.right))
+    if isinstance(e, IUnion):
+        return " ∪ ".join(_idx_atom(p) for p in e.parts)
+    return "∅"
+
+
+def _idx_atom(e: IndexExpr) -> str:
+    t = index_src(e)
+    return "(%s)" % t if isinstance(e, (IUnion,)) or (isinstance(e, IDiff) and not isinstance(e.left, IFull)) else t
+
+
+def _family_term(f: str, e: IndexExpr, decl=None) -> str:
+    if decl is not None:
+        for sub, (base, idx) in decl.families.items():
+            if base == f and idx == e:
+                return sub
+    if isinstance(e, IFull):
+        return f
+    t = index_src(e)
+    if len(t) == 1:
+        return "%s_%s" % (f, t)
+    return "%s_{%s}" % (f, t)
+
+
+def set_text(s: VarSet, decl=None, braces: bool = False) -> str:
+    """Juxtaposition when every element is one character or a family term; braces otherwise
+    (or always, with braces=True, as error messages do)."""
+    scal = sorted(s.scalars)
+    terms = [_family_term(f, e, decl) for f, e in s.fams]
+    if not scal and not terms:
+        return "∅"
+    if not braces and all(len(n) == 1 for n in scal):
+        parts = "".join(scal)
+        return " ".join(([parts] if parts else []) + terms) if terms else parts
+    return "{" + ", ".join(scal + terms) + "}"
+
+
+def ci_text(c: CI, decl=None) -> str:
+    body = "%s ⊥⊥ %s" % (set_text(c.x, decl), set_text(c.y, decl))
+    if not c.z.is_empty_syntactically():
+        body += " | " + set_text(c.z, decl)
+    out = "(" + body + ")"
+    if c.dsep:
+        out += "_d"
+        if c.graph and c.graph != DEFAULT_GRAPH:
+            out += " in " + c.graph
+    return out
+
+
+def schema_text(s: Schema, decl=None) -> str:
+    bs = ", ".join("%s %s %s" % (b.name, "⊆" if b.kind == "subset" else "∈", index_src(b.domain))
+                   for b in s.binders)
+    return "for all %s: %s" % (bs, ci_text(s.body, decl))
+
+
+def statement_text(s, decl=None) -> str:
+    if isinstance(s, CI):
+        return ci_text(s, decl)
+    if isinstance(s, Schema):
+        return schema_text(s, decl)
+    return str(s)

@@ -1,0 +1,120 @@
+"""Text → AST: runs the lark grammar shipped in graphoid.grammar and turns lark's errors into
+positioned messages (file:line:col, the source line, a caret, and what was expected)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .ast import Item, Script, items_from_tree
+
+MAX_SOURCE_CHARS = 2_000_000   # refuse absurd inputs instead of trying to parse them
+
+
+@dataclass(frozen=True)
+class GphError(Exception):
+    """An error with a position in a source text."""
+    file: str
+    line: int
+    col: int
+    message: str
+    source_line: str = ""
+
+    def __str__(self) -> str:
+        return "%s:%d:%d: error: %s" % (self.file, self.line, self.col, self.message)
+
+    def render(self) -> str:
+        out = str(self)
+        if self.source_line:
+            out += "\n    " + self.source_line.rstrip("\n") + "\n    " + _caret(self.source_line, self.col)
+        return out
+
+
+def _caret(line: str, col: int) -> str:
+    prefix = "".join(c if c == "\t" else " " for c in line[: max(col - 1, 0)])
+    return prefix + "^"
+
+
+@lru_cache(maxsize=None)
+def grammar_text() -> str:
+    return resources.files("graphoid.grammar").joinpath("graphoid.lark").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def _parser() -> Lark:
+    return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
+                start=["start", "statement", "query"], maybe_placeholders=True)
+
+
+_NICE = {
+    "INDEP": "an independence sign ⊥⊥", "BAR": "'|'", "RPAR": "')'", "LPAR": "'('", "NAME": "a name",
+    "COLON": "':'", "COMMA": "','", "BY": "'by'", "RULE": "a rule name", "DSUB": "'_d'",
+    "LABEL": "a label", "NUMBER": "a number", "$END": "end of input", "ARROW": "an arrow ->",
+    "LBRACE": "'{'", "RBRACE": "'}'", "SUB": "'_'", "TURNSTILE": "'⊢'", "IN": "'in'",
+    "GREEK_MACRO": "a Greek letter", "EMPTYSET": "'∅'", "EQUAL": "'='", "SUBSETEQ": "'⊆'", "ELEM": "'∈'",
+}
+
+
+def _expected(tokens) -> str:
+    names = sorted({_NICE.get(t, t.lower().strip('"') if not t.isupper() else "'%s'" % t.lower()) for t in tokens})
+    if len(names) > 8:
+        names = names[:8] + ["…"]
+    return ", ".join(names)
+
+
+def _error_from_lark(e: UnexpectedInput, text: str, file: str) -> GphError:
+    line = getattr(e, "line", 1) or 1
+    col = getattr(e, "column", 1) or 1
+    lines = text.splitlines()
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    if isinstance(e, UnexpectedCharacters):
+        ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else "?"
+        msg = "unexpected character %r" % ch
+        if e.allowed:
+            msg += "; expected " + _expected(e.allowed)
+    elif isinstance(e, UnexpectedEOF):
+        line = len(lines) or 1
+        src = lines[-1] if lines else ""
+        col = len(src) + 1
+        msg = "unexpected end of input; expected " + _expected(e.expected)
+    elif isinstance(e, UnexpectedToken):
+        tok = e.token
+        shown = "end of input" if tok.type == "$END" else repr(str(tok))
+        if tok.type == "$END":
+            line = len(lines) or 1
+            src = lines[-1] if lines else ""
+            col = len(src) + 1
+        msg = "unexpected %s; expected %s" % (shown, _expected(e.expected))
+    else:  # pragma: no cover - lark has no other subclasses today
+        msg = str(e).splitlines()[0]
+    return GphError(file, line, col, msg, src)
+
+
+def _parse(text: str, start: str, file: str) -> Tree:
+    if len(text) > MAX_SOURCE_CHARS:
+        raise GphError(file, 1, 1, "input is %d characters; the limit is %d" % (len(text), MAX_SOURCE_CHARS))
+    try:
+        return _parser().parse(text, start=start)
+    except UnexpectedInput as e:
+        raise _error_from_lark(e, text, file) from None
+    except RecursionError:
+        raise GphError(file, 1, 1, "input is nested too deeply to parse") from None
+
+
+def parse_script(text: str, file: str = "<input>") -> Script:
+    tree = _parse(text, "start", file)
+    return Script(file, text, tuple(items_from_tree(tree, file, text)))
+
+
+def parse_statement_tree(text: str, file: str = "<statement>") -> Tree:
+    return _parse(text, "statement", file)
+
+
+def parse_query_tree(text: str, file: str = "<query>") -> Tree:
+    return _parse(text, "query", file)
+
+
+__all__ = ["GphError", "Item", "Script", "parse_script", "parse_statement_tree", "parse_query_tree", "Token"]

@@ -1,0 +1,250 @@
+"""Gives parsed statements their meaning: splits juxtaposed names (`CD` = {C, D}) against the
+declarations, resolves families and index expressions, and builds CI / Schema values."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lark import Token, Tree
+
+from ..graphs.dag import AbstractGraph
+from ..sets import (IDiff, IEmpty, IFull, IName, IndexDecl, ISingle, IUnion, SetTheory, VarSet, _mk,
+                    iunion)
+from ..statements import DEFAULT_GRAPH, CI, Binder, Schema
+from .ast import position, token_name
+
+
+class ResolveError(Exception):
+    def __init__(self, message: str, line: int = 0, col: int = 0):
+        super().__init__(message)
+        self.line, self.col = line, col
+
+
+@dataclass
+class Env:
+    """What a script has declared so far."""
+    scalars: dict[str, bool] = field(default_factory=dict)     # name -> latent?
+    decl: IndexDecl = field(default_factory=IndexDecl)
+    graphs: dict = field(default_factory=dict)
+    implicit: bool = False        # `prove` queries: undeclared names are variables
+
+    def theory(self) -> SetTheory:
+        return SetTheory(self.decl)
+
+    # names usable inside a juxtaposition
+    def _set_names(self) -> set[str]:
+        return set(self.scalars) | set(self.decl.base_families) | set(self.decl.families)
+
+    def default_graph(self) -> str:
+        if len(self.graphs) == 1:
+            return next(iter(self.graphs))
+        return DEFAULT_GRAPH
+
+    def graph(self, name: str):
+        if name in self.graphs:
+            return self.graphs[name]
+        if name == DEFAULT_GRAPH:
+            return AbstractGraph(DEFAULT_GRAPH)
+        return None
+
+
+def _tok(t):
+    return t.children[0] if isinstance(t, Tree) else t
+
+
+def split_name(env: Env, text: str, line: int, col: int, whole: bool = False) -> list[str]:
+    """`CBA` → [C, B, A] against the declared names. Exactly one reading must exist."""
+    names = env._set_names()
+    if text in names:
+        return [text]
+    if env.implicit:
+        if whole:
+            return [text]
+        return list(text)
+    # all splittings (dynamic programming); ambiguity is an error rather than a guess
+    n = len(text)
+    ways: list[list[list[str]]] = [[] for _ in range(n + 1)]
+    ways[0] = [[]]
+    for i in range(n):
+        if not ways[i]:
+            continue
+        for j in range(i + 1, n + 1):
+            if text[i:j] in names:
+                for w in ways[i][:4]:
+                    ways[j].append(w + [text[i:j]])
+    if not ways[n]:
+        raise ResolveError("unknown name %r: declare it (variables …, latent …, family …)" % text, line, col)
+    if len(ways[n]) > 1:
+        readings = " or ".join("{" + ", ".join(w) + "}" for w in ways[n][:2])
+        raise ResolveError("%r can be read as %s; write the set with commas or braces" % (text, readings), line, col)
+    return ways[n][0]
+
+
+class Resolver:
+    def __init__(self, env: Env):
+        self.env = env
+
+    # -- index expressions ---------------------------------------------------------------------
+    def idx_name(self, t: Tree) -> str:
+        ch = [c for c in t.children if c is not None]
+        base = token_name(_tok(ch[0]))
+        if len(ch) > 1:
+            return "%s_%s" % (base, token_name(ch[-1]))
+        return base
+
+    def index(self, t, domain: IndexExprLike = None):
+        """Resolve an index expression; a complement `\\x` is taken relative to `domain`."""
+        d = self.env.decl
+        if isinstance(t, Token):  # SUBCHAR / GREEK_MACRO directly in a subscript
+            return self._index_atom(token_name(t), t.line, t.column)
+        k = t.data
+        if k == "idx_name":
+            line, col = position(t)
+            return self._index_atom(self.idx_name(t), line, col)
+        if k == "idx_number":
+            return ISingle(int(t.children[0]))
+        if k == "idx_complement":
+            inner = self.index(t.children[1], domain)
+            return IDiff(domain if domain is not None else IFull(self._range()), inner)
+        if k == "idx_union":
+            return iunion((self.index(t.children[0], domain), self.index(t.children[2], domain)))
+        if k == "idx_diff":
+            return IDiff(self.index(t.children[0], domain), self.index(t.children[2], domain))
+        if k == "idx_empty":
+            return IEmpty()
+        if k == "vname":
+            line, col = position(t)
+            return self._index_atom(token_name(t.children[0]), line, col)
+        if len(t.children) == 1:
+            return self.index(t.children[0], domain)
+        line, col = position(t)
+        raise ResolveError("not an index expression", line, col)
+
+    def _range(self) -> str:
+        rs = list(self.env.decl.ranges)
+        return rs[0] if rs else "I"
+
+    def _index_atom(self, name: str, line: int, col: int):
+        d = self.env.decl
+        if name.isdigit():
+            return ISingle(int(name))
+        if name in d.ranges:
+            return IFull(name)
+        if name in d.subsets:
+            return IName(name)
+        if name in d.index_vars:
+            return ISingle(name)
+        if self._binders and name in self._binders:
+            kind = self._binders[name]
+            return IName(name) if kind == "subset" else ISingle(name)
+        raise ResolveError("unknown index %r: declare it (index I = 1..n, subset γ ⊆ I, arbitrary j ∈ I)" % name, line, col)
+
+    _binders: dict | None = None
+
+    # -- sets ------------------------------------------------------------------------------------
+    def setexpr(self, t: Tree) -> VarSet:
+        k = t.data
+        if k == "setlist":
+            parts = [c for c in t.children if c is not None]
+            whole = len(parts) > 1
+            out = VarSet()
+            for p in parts:
+                out = out | self.juxt(p, whole=whole)
+            return out
+        if k == "set_diff":
+            return self.setexpr(t.children[0]) - self.atom(t.children[2], whole=True)
+        if k == "juxt":
+            return self.juxt(t)
+        return self.atom(t)
+
+    def juxt(self, t: Tree, whole: bool = False) -> VarSet:
+        out = VarSet()
+        atoms = [c for c in t.children if c is not None]
+        for a in atoms:
+            out = out | self.atom(a, whole=whole or len(atoms) > 1 and False)
+        return out
+
+    def atom(self, t: Tree, whole: bool = False) -> VarSet:
+        k = t.data
+        if k == "empty":
+            return VarSet()
+        if k == "braces":
+            inner = t.children[0]
+            if inner is None:
+                return VarSet()
+            out = VarSet()
+            for p in [c for c in inner.children if c is not None]:
+                out = out | self.juxt(p, whole=True)
+            return out
+        if k == "term":
+            vn, sub = t.children
+            tok = vn.children[0]
+            text = token_name(tok)
+            pieces = split_name(self.env, text, tok.line, tok.column, whole=whole)
+            out = VarSet()
+            for i, piece in enumerate(pieces):
+                s = sub if i == len(pieces) - 1 else None
+                out = out | self.element(piece, s, tok.line, tok.column)
+            return out
+        if k in ("setlist", "set_diff", "juxt"):
+            return self.setexpr(t)
+        line, col = position(t)
+        raise ResolveError("not a set", line, col)
+
+    def element(self, name: str, sub, line: int, col: int) -> VarSet:
+        d = self.env.decl
+        if name in d.base_families:
+            base, dom = name, IFull(d.base_families[name])
+        elif name in d.families:
+            base, dom = d.families[name]
+        else:
+            if sub is not None:
+                raise ResolveError("%s is not a family, so it cannot carry an index" % name, line, col)
+            if name not in self.env.scalars and not self.env.implicit:
+                raise ResolveError("unknown name %r" % name, line, col)
+            return VarSet.of([name])
+        if sub is None:
+            return _mk(frozenset(), {base: dom})
+        idx_tree = [c for c in sub.children if c is not None and not (isinstance(c, Token) and c.type == "SUB")][0]
+        e = self.index(idx_tree, dom)
+        if dom != IFull(d.base_families.get(base, "I")) and not (isinstance(e, IDiff) and e.left == dom):
+            ob = SetTheory(d).subset(_mk(frozenset(), {base: e}), _mk(frozenset(), {base: dom}),
+                                     "the index of %s lies in its family's index set" % name)
+            if ob.result != "proved":
+                raise ResolveError("the index of %s_… must lie in the index set of %s (%s)"
+                                   % (name, name, ob.result), line, col)
+        return _mk(frozenset(), {base: e})
+
+    # -- statements ------------------------------------------------------------------------------
+    def statement(self, t: Tree):
+        if t.data == "schema":
+            binders = []
+            self._binders = dict(self._binders or {})
+            for b in t.children[:-1]:
+                name = token_name(b.children[0].children[0])
+                kind = "subset" if b.data == "subset_binder" else "member"
+                dom = self.index(b.children[2])
+                binders.append(Binder(name, kind, dom))
+                self._binders[name] = kind
+            try:
+                body = self.ci(t.children[-1])
+            finally:
+                self._binders = None
+            return Schema(tuple(binders), body)
+        return self.ci(t)
+
+    def ci(self, t: Tree) -> CI:
+        x, _sign, y, _bar, z, dsub, graph = t.children
+        X, Y = self.setexpr(x), self.setexpr(y)
+        Z = self.setexpr(z) if z is not None else VarSet()
+        if graph is not None and dsub is None:
+            line, col = graph.line, graph.column
+            raise ResolveError("'in %s' needs a d-separation statement: write (…)_d in %s" % (graph, graph), line, col)
+        if dsub is None:
+            return CI(X, Y, Z)
+        g = str(graph) if graph is not None else self.env.default_graph()
+        if graph is not None and self.env.graph(g) is None:
+            raise ResolveError("unknown graph %r" % g, graph.line, graph.column)
+        return CI(X, Y, Z, True, g)
+
+
+IndexExprLike = object
