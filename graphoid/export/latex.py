@@ -1,0 +1,494 @@
+"""LaTeX export of checked proofs in the paper's notation: a standalone document (amsmath, amssymb,
+mathtools only), statement rendering, and a fragment for Jupyter. Everything taken from a script is
+escaped, so no script text can reach TeX as a command."""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+from ..sets import IDiff, IEmpty, IFull, IName, IndexExpr, ISingle, IUnion, VarSet
+from ..statements import DEFAULT_GRAPH, CI, Schema
+
+INDEP = r"\perp\!\!\!\perp"
+
+# The graphoid axioms carry the paper's equation numbers.
+RULE_TEXT = {
+    "symmetry": "symmetry (2)",
+    "decomposition": "decomposition (3)",
+    "weak union": "weak union (4)",
+    "contraction": "contraction (5)",
+    "intersection": "intersection (6)",
+    "Lemma 1": "Lemma 1",
+    "Markov": "the Markov condition",
+    "d-separation": "d-separation",
+    "faithfulness": "faithfulness",
+    "instantiation": "instantiation",
+    "generalisation": "generalisation",
+}
+
+_GREEK_MACROS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
+    "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "varsigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega",
+    "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
+    "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}
+# Greek capitals that look like Latin ones have no macro; they are typeset as the Latin letter.
+_GREEK_AS_LATIN = {"Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
+                   "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X", "ο": "o"}
+
+# Mathematical symbols that occur in messages and source text, as math-mode LaTeX.
+_SYMBOLS = {
+    "⊥": r"\perp", "⫫": INDEP, "∪": r"\cup", "∩": r"\cap", "⊆": r"\subseteq", "∈": r"\in",
+    "∅": r"\emptyset", "∖": r"\setminus", "→": r"\to", "←": r"\leftarrow", "⊔": r"\sqcup",
+    "⊢": r"\vdash", "∀": r"\forall", "∃": r"\exists", "≠": r"\neq", "≤": r"\leq", "≥": r"\geq",
+    "×": r"\times", "…": r"\dots", "·": r"\cdot", "⇒": r"\Rightarrow", "⇔": r"\Leftrightarrow",
+    "∧": r"\wedge", "∨": r"\vee", "¬": r"\neg", "–": "-", "—": "-",
+}
+
+# Text-mode replacements for the characters TeX treats specially (OT1-safe forms).
+_TEXT_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': "''",
+    # ligatures of TeX's text fonts that would change what a script says
+    "-": "-{}", "`": r"\`{}", "'": "'{}", "!": "!{}", "?": "?{}",
+}
+_TEXT_SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,;:()[]/=+*@")
+
+
+def _codepoint(ch: str) -> str:
+    return "U+%04X" % ord(ch)
+
+
+# ---------------------------------------------------------------------------------------------
+# Escaping
+
+
+def tex_text(s: str) -> str:
+    """Any string as safe text-mode TeX: every special character is neutralised, known unicode
+    symbols become math, anything else is shown as its code point. No output can be a command."""
+    out = []
+    for ch in str(s):
+        if ch in _TEXT_SAFE:
+            out.append(ch)
+        elif ch in _TEXT_SPECIAL:
+            out.append(_TEXT_SPECIAL[ch])
+        elif ch in ("\n", "\t", "\r", "\f", "\v"):
+            out.append(" ")
+        elif ch in _GREEK_MACROS:
+            out.append(r"\ensuremath{\%s}" % _GREEK_MACROS[ch])
+        elif ch in _GREEK_AS_LATIN:
+            out.append(_GREEK_AS_LATIN[ch])
+        elif ch in _SYMBOLS:
+            out.append(r"\ensuremath{%s}" % _SYMBOLS[ch])
+        elif _math_alnum(ch):
+            out.append(r"\ensuremath{%s}" % _math_alnum(ch))
+        elif unicodedata.category(ch).startswith("C"):
+            continue   # control and format characters carry nothing printable
+        else:
+            out.append(r"\texttt{[%s]}" % _codepoint(ch))
+    return "".join(out)
+
+
+def _math_alnum(ch: str) -> str | None:
+    """Mathematical script/calligraphic/bold letters (𝒢, 𝓥, ...) as \\mathcal/\\mathbf."""
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return None
+    m = re.fullmatch(r"MATHEMATICAL (BOLD )?(SCRIPT|CALLIGRAPHIC|BOLD|DOUBLE-STRUCK|FRAKTUR) "
+                     r"(CAPITAL|SMALL) ([A-Z])", name)
+    if not m:
+        return None
+    letter = m.group(4) if m.group(3) == "CAPITAL" else m.group(4).lower()
+    style = m.group(2)
+    if style in ("SCRIPT", "CALLIGRAPHIC") and m.group(3) == "CAPITAL":
+        return r"\mathcal{%s}" % letter
+    if style == "DOUBLE-STRUCK" and m.group(3) == "CAPITAL":
+        return r"\mathbb{%s}" % letter
+    return r"\mathbf{%s}" % letter
+
+
+def _name_chars(name: str) -> tuple[list[str], bool]:
+    """The letters of a name as math-mode LaTeX, and whether any is Greek (needs \\boldsymbol)."""
+    parts, greek = [], False
+    for ch in name:
+        if ch.isascii() and ch.isalpha():
+            parts.append(ch)
+        elif ch in _GREEK_MACROS:
+            parts.append("\\%s " % _GREEK_MACROS[ch])
+            greek = True
+        elif ch in _GREEK_AS_LATIN:
+            parts.append(_GREEK_AS_LATIN[ch])
+        elif _math_alnum(ch):
+            parts.append(_math_alnum(ch))
+        elif ch.isascii() and ch.isdigit():
+            parts.append(ch)
+        else:
+            parts.append(r"\text{\texttt{[%s]}}" % _codepoint(ch))
+    return parts, greek
+
+
+def name_math(name: str, bold: bool = False) -> str:
+    """A script name (variable, index, graph) in math mode: trailing digits become a subscript,
+    primes stay primes, Greek letters become macros (Λ → \\Lambda), `I_B` becomes I_{B}."""
+    name = str(name)
+    if "_" in name:   # declared index subsets such as I_B
+        base, _, sub = name.partition("_")
+        return "%s_{%s}" % (name_math(base, bold), name_math(sub, False) if sub else "")
+    primes = len(name) - len(name.rstrip("'"))
+    core = name.rstrip("'").replace("'", "")
+    m = re.fullmatch(r"(.*?)([0-9]+)", core)
+    stem, digits = (m.group(1), m.group(2)) if m and m.group(1) else (core, "")
+    parts, greek = _name_chars(stem)
+    body = "".join(parts).strip()
+    if bold and body:
+        body = (r"\boldsymbol{%s}" if greek else r"\mathbf{%s}") % body
+    elif len(parts) > 1 and not greek:
+        body = r"\mathit{%s}" % body
+    if not body:
+        body = "{}"
+    out = body
+    if digits:
+        out += "_{%s}" % digits
+    if primes:
+        out += "^{%s}" % (r"\prime" * primes)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements
+
+
+def index_latex(e: IndexExpr) -> str:
+    """An index expression: γ, {j} as j, complements relative to the whole range as \\setminus γ."""
+    if isinstance(e, IFull):
+        return name_math(e.range_name)
+    if isinstance(e, IName):
+        return name_math(e.name)
+    if isinstance(e, ISingle):
+        return str(e.term) if isinstance(e.term, int) else name_math(e.term)
+    if isinstance(e, IDiff):
+        if isinstance(e.left, IFull):
+            return r"\setminus %s" % _index_atom(e.right)
+        return r"%s \setminus %s" % (_index_atom(e.left), _index_atom(e.right))
+    if isinstance(e, IUnion):
+        return r" \cup ".join(_index_atom(p) for p in e.parts)
+    if isinstance(e, IEmpty):
+        return r"\emptyset"
+    return r"\text{?}"
+
+
+def _index_atom(e: IndexExpr) -> str:
+    t = index_latex(e)
+    if isinstance(e, IUnion) or (isinstance(e, IDiff) and not isinstance(e.left, IFull)):
+        return r"(%s)" % t
+    return t
+
+
+def _family_latex(f: str, e: IndexExpr, decl=None) -> str:
+    if decl is not None:
+        for sub, (base, idx) in getattr(decl, "families", {}).items():
+            if base == f and idx == e:
+                return name_math(sub, bold=True)
+    base = name_math(f, bold=True)
+    if isinstance(e, IFull):
+        return base
+    return "%s_{%s}" % (base, index_latex(e))
+
+
+def set_latex(s: VarSet, decl=None) -> str:
+    """Bold sets; juxtaposition (\\mathbf{CD}) when every name is one letter, as the paper writes them,
+    otherwise a braced list."""
+    scal = sorted(s.scalars)
+    fams = [_family_latex(f, e, decl) for f, e in s.fams]
+    if not scal and not fams:
+        return r"\emptyset"
+    simple = all(len(n) == 1 and n.isascii() and n.isalpha() for n in scal)
+    if simple:
+        parts = [r"\mathbf{%s}" % "".join(scal)] if scal else []
+        return "".join(parts + fams)
+    items = [name_math(n, bold=True) for n in scal] + fams
+    if len(items) == 1:
+        return items[0]
+    return r"\{%s\}" % ", ".join(items)
+
+
+def ci_latex(c: CI, decl=None) -> str:
+    body = "%s %s %s" % (set_latex(c.x, decl), INDEP, set_latex(c.y, decl))
+    if not c.z.is_empty_syntactically():
+        body += r" \mid %s" % set_latex(c.z, decl)
+    out = "(%s)" % body
+    if c.dsep:
+        out += "_d"
+        if c.graph and c.graph != DEFAULT_GRAPH:
+            out += r" \text{ in } %s" % name_math(c.graph)
+    return out
+
+
+def statement_latex(stmt, decl=None) -> str:
+    """A c.i. statement or a schema (∀γ ⊆ I: …) as math-mode LaTeX in the paper's notation."""
+    if isinstance(stmt, CI):
+        return ci_latex(stmt, decl)
+    if isinstance(stmt, Schema):
+        binders = ", ".join("%s %s %s" % (name_math(b.name), r"\subseteq" if b.kind == "subset" else r"\in",
+                                          index_latex(b.domain)) for b in stmt.binders)
+        return r"\forall %s\colon %s" % (binders, ci_latex(stmt.body, decl))
+    if isinstance(stmt, tuple) and len(stmt) == 3 and stmt[0] == "principle":
+        return r"\text{%s of } %s" % (tex_text(str(stmt[1])), name_math(str(stmt[2])))
+    return r"\text{%s}" % tex_text(str(stmt))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+
+
+def _rule_text(rule: str) -> str:
+    return tex_text(RULE_TEXT.get(rule, rule.replace("_", " ")))
+
+
+def _decl_of(report):
+    env = getattr(report, "env", None)
+    return getattr(env, "decl", None)
+
+
+def _source_text(report) -> str | None:
+    """The script text, for its comments: the report's own copy if it keeps one, else the file."""
+    src = getattr(report, "source", None)
+    if isinstance(src, str):
+        return src
+    path = getattr(report, "file", "")
+    try:
+        if path and os.path.isfile(path) and os.path.getsize(path) < 2_000_000:
+            with open(path, encoding="utf-8") as fh:
+                return fh.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+_COMMENT = re.compile(r"^\s*(#|//)(.*)$")
+
+
+def _comments_before(lines: list[str], start: int, end: int) -> list[str]:
+    """Whole-line comments on lines start..end-1 (1-based), which introduce the next step."""
+    out = []
+    for k in range(max(start, 1), min(end, len(lines) + 1)):
+        m = _COMMENT.match(lines[k - 1])
+        if m:
+            text = m.group(2).strip()
+            if text:
+                out.append(text)
+    return out
+
+
+def _justification(step, tags: dict[str, str]) -> str:
+    fact = step.fact
+    if step.status == "assumption":
+        return r"\text{assumed}"
+    if step.status == "hypothesis":
+        return r"\text{hypothesis (stated, not checked)}"
+    rule = fact.rule if fact is not None else step.rule
+    words = "by " + _rule_text(rule)
+    sem = fact.semantics if fact is not None else None
+    if rule == "d-separation" and sem is not None and sem.graph:
+        words += " in " + tex_text(sem.graph)
+    elif rule == "Markov" and sem is not None and sem.graph:
+        words += " for " + tex_text(sem.graph)
+    out = r"\text{%s}" % words
+    if step.premises:
+        refs = [tags.get(p) or r"\text{(%s)}" % tex_text(p) for p in step.premises]
+        joined = refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + r"\text{ and }" + refs[-1]
+        out += r"\text{ from }" + joined
+    if sem is not None and sem.kind == "prob" and sem.positive:
+        out += r"\text{; strictly positive distributions}"
+    return out
+
+
+def _label_key(i: int) -> str:
+    return "gph-step-%d" % i
+
+
+def _premise_tags(report) -> dict[str, str]:
+    """label -> \\eqref to the step that established it (the first non-failed step so labelled)."""
+    tags: dict[str, str] = {}
+    for i, s in enumerate(report.steps):
+        if s.status != "failed" and s.label and s.label not in tags:
+            tags[s.label] = r"\eqref{%s}" % _label_key(i)
+    return tags
+
+
+def summary_sentence(report) -> str:
+    sm = report.summary()
+    parts = [
+        "%d verified" % sm["verified"],
+        "%d assumed" % sm["assumptions"],
+        "%d graph hypothes%s (stated, not checked)" % (sm["hypotheses"], "is" if sm["hypotheses"] == 1 else "es"),
+        "%d failed" % sm["failed"],
+    ]
+    obs = "%d side conditions were decided, %d of them by z3" % (sm["obligations"], sm["z3_obligations"])
+    if sm.get("unknown_obligations"):
+        obs += " (%d undecided)" % sm["unknown_obligations"]
+    if not report.ok:
+        verdict = r"\textbf{Not verified:} at least one step failed, so the conclusions below it are not established."
+    elif sm["assumptions"] or sm["hypotheses"]:
+        given = [w for n, w in ((sm["assumptions"], "assumptions"), (sm["hypotheses"], "graph hypotheses")) if n]
+        verdict = r"\textbf{Verified} relative to the %s marked as such." % " and ".join(given)
+    else:
+        verdict = r"\textbf{Verified.}"
+    return "%s Steps: %s; %s." % (verdict, ", ".join(parts), obs)
+
+
+def _failure_line(step) -> str:
+    src = (step.source or step.statement or "").strip()
+    if len(src) > 70:
+        src = src[:67] + "..."
+    return r"\text{\texttt{%s}} &\qquad \text{\textbf{failed}}" % tex_text(src)
+
+
+def _step_block(report):
+    """Groups of steps to typeset together, each preceded by the comments that introduce it."""
+    source = _source_text(report)
+    lines = source.splitlines() if source else []
+    groups: list[tuple[list[str], list[tuple[int, object]]]] = []
+    prev_line = 1
+    for i, s in enumerate(report.steps):
+        comments = _comments_before(lines, prev_line, s.line) if lines else []
+        if comments or not groups:
+            groups.append((comments, []))
+        groups[-1][1].append((i, s))
+        prev_line = s.line + 1
+    return groups
+
+
+def _steps_body(report) -> list[str]:
+    decl = _decl_of(report)
+    tags = _premise_tags(report)
+    out: list[str] = []
+    for comments, steps in _step_block(report):
+        if comments:   # consecutive comment lines form one paragraph of prose
+            out.append(r"\noindent\emph{%s}" % " ".join(tex_text(c) for c in comments))
+            out.append("")
+        if not steps:
+            continue
+        out.append(r"\begin{align}")
+        rows = []
+        for i, s in steps:
+            tag = r"\tag{%s}" % tex_text(s.label) if s.label else r"\notag"
+            lab = r"\label{%s}" % _label_key(i) if s.label else ""
+            if s.status == "failed" or s.fact is None:
+                rows.append("  %s %s%s" % (_failure_line(s), tag, lab))
+            else:
+                rows.append("  %s &\\qquad %s %s%s" % (statement_latex(s.fact.statement, decl),
+                                                 _justification(s, tags), tag, lab))
+        out.append(" \\\\\n".join(rows))
+        out.append(r"\end{align}")
+        out.append("")
+    return out
+
+
+def _declarations(report) -> list[str]:
+    env = getattr(report, "env", None)
+    if env is None:
+        return []
+    out = []
+    scal = [n for n in getattr(env, "scalars", {})]
+    if scal:
+        observed = [n for n in scal if not env.scalars[n]]
+        latent = [n for n in scal if env.scalars[n]]
+        if observed:
+            out.append("Variables: $%s$." % ", ".join(name_math(n, bold=True) for n in observed))
+        if latent:
+            out.append("Latent variables: $%s$." % ", ".join(name_math(n, bold=True) for n in latent))
+    for name, g in getattr(env, "graphs", {}).items():
+        edges = getattr(g, "edges", None)
+        blocks = getattr(g, "blocks", None)
+        if edges is not None:
+            es = ", ".join(r"%s \to %s" % (name_math(u, bold=True), name_math(v, bold=True)) for u, v in edges)
+            out.append(r"Graph $%s$ with edges $%s$." % (name_math(name), es or r"\emptyset"))
+        elif blocks is not None:
+            bs = ", ".join(set_latex(VarSet.of(b)) for b in blocks)
+            out.append(r"Chained graph $%s$ with blocks $%s$ (Fig.~2)." % (name_math(name), bs))
+    return out
+
+
+PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage{amsmath}
+\usepackage{amssymb}
+\usepackage{mathtools}
+\allowdisplaybreaks
+"""
+
+
+def document(report) -> str:
+    """A standalone LaTeX document of a checked script: one numbered line per step, tagged with its
+    label and justified by its rule and premises; assumptions, hypotheses and failures marked."""
+    title = tex_text(os.path.basename(getattr(report, "file", "") or "proof"))
+    out = [PREAMBLE, r"\begin{document}", r"\section*{%s}" % title, ""]
+    pe = getattr(report, "parse_error", None)
+    if pe is not None:
+        out.append(r"\noindent\textbf{Not verified:} the script could not be parsed.")
+        out.append("")
+        out.append(r"\noindent Line %d, column %d: %s" % (pe.line, pe.col, tex_text(pe.message)))
+        out.append("")
+        out.append(r"\noindent %s" % summary_sentence(report))
+        out.append(r"\end{document}")
+        return "\n".join(out) + "\n"
+    out.append(r"\noindent " + summary_sentence(report))
+    out.append("")
+    decls = _declarations(report)
+    if decls:
+        out.append(r"\noindent " + " ".join(decls))
+        out.append("")
+    out.extend(_steps_body(report))
+    failed = [s for s in report.steps if s.status == "failed"]
+    if failed:
+        out.append(r"\subsection*{Failed steps}")
+        out.append(r"\begin{itemize}")
+        for s in failed:
+            lab = "(%s), " % tex_text(s.label) if s.label else ""
+            out.append(r"\item %sline %d, column %d: %s" % (lab, s.line, s.col, tex_text(s.message)))
+        out.append(r"\end{itemize}")
+    out.append(r"\end{document}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Jupyter (MathJax): a display-math fragment; text is restricted to characters MathJax shows literally
+
+_MJ_SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,;:()[]/=+*@-'")
+
+
+def _mj_text(s: str) -> str:
+    return "".join(ch if ch in _MJ_SAFE else ("·" if ch not in "\n\t" else " ") for ch in str(s))
+
+
+def report_latex_fragment(report) -> str:
+    """The report as one display-math block for Jupyter's `_repr_latex_`."""
+    decl = _decl_of(report)
+    rows = []
+    pe = getattr(report, "parse_error", None)
+    if pe is not None:
+        rows.append(r"\text{parse error at line %d, column %d: %s}" % (pe.line, pe.col, _mj_text(pe.message)))
+    for s in report.steps:
+        lab = r"\text{(%s)}" % _mj_text(s.label) if s.label else ""
+        if s.status == "failed" or s.fact is None:
+            rows.append(r"%s & \quad\text{failed: %s}" % (lab, _mj_text(s.message)))
+            continue
+        if s.status == "assumption":
+            why = "assumed"
+        elif s.status == "hypothesis":
+            why = "hypothesis (stated, not checked)"
+        else:
+            why = "by " + RULE_TEXT.get(s.fact.rule, s.fact.rule)
+            if s.premises:
+                why += " from " + ", ".join("(%s)" % p for p in s.premises)
+        rows.append(r"%s & \quad %s \quad \text{%s}" % (lab, statement_latex(s.fact.statement, decl), _mj_text(why)))
+    sm = report.summary()
+    rows.append(r"& \quad\text{%s: %d verified, %d assumed, %d hypotheses, %d failed}"
+                % ("OK" if report.ok else "NOT VERIFIED", sm["verified"], sm["assumptions"],
+                   sm["hypotheses"], sm["failed"]))
+    return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
