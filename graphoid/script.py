@@ -9,7 +9,8 @@ from .graphs.dag import DAG, AbstractGraph, ChainedGraph
 from .kernel import Fact, Kernel, RuleError
 from .report import ProofReport, StepResult
 from .sets import IFull, IName, VarSet
-from .statements import CI, Schema, statement_text
+from .statements import CI, Chained, Determines, NoEdge, Principle, Schema, statement_text
+from .probability.claims import Factorisable
 from .syntax.ast import Item, Script, position, token_name
 from .syntax.parser import GphError, parse_script
 from .syntax.resolve import Env, ResolveError, Resolver
@@ -27,10 +28,11 @@ RULE_ALIASES = {
     "instantiate": "instantiate", "inst": "instantiate",
     "generalize": "generalize", "generalise": "generalize",
     "auto": "auto",
+    "nonadjacent": "nonadjacent", "non_adjacency": "nonadjacent", "adjacency": "nonadjacent",
 }
 PREMISE_COUNT = {"symmetry": 1, "decomposition": 1, "weak_union": 1, "contraction": 2,
                  "intersection": 2, "lemma1": 1, "markov": 1, "instantiate": 1, "generalize": 1,
-                 "faithfulness": 2}
+                 "faithfulness": 2, "nonadjacent": 1}
 
 # Extension points: other modules register rules that need more than the core kernel
 # (proof search, factorisation, enumeration). Each gets (checker, item, claim, premises) and
@@ -162,9 +164,23 @@ class Checker:
     # -- steps -------------------------------------------------------------------------------------
     def claim(self, item: Item):
         t = item.statement
-        if t.data in ("faithfulness", "determines", "factorisable"):
-            return t
-        return Resolver(self.env).statement(t)
+        rs = Resolver(self.env)
+        d = t.data
+        if d == "chained":
+            gname = str(t.children[0])
+            if self.env.graph(gname) is None:
+                self.env.graphs[gname] = AbstractGraph(gname)
+            return Chained(gname, tuple(rs.juxt(b.children[0]) for b in t.children[1:]))
+        if d == "determines":
+            return Determines(rs.juxt(t.children[0]), rs.juxt(t.children[1]))
+        if d == "faithfulness":
+            gname = str(t.children[0])
+            if self.env.graph(gname) is None:
+                self.env.graphs[gname] = AbstractGraph(gname)
+            return Principle("faithfulness", gname)
+        if d == "factorisable":
+            return Factorisable()
+        return rs.statement(t)
 
     def step(self, item: Item):
         k = self.kernel
@@ -173,20 +189,16 @@ class Checker:
         t0 = time.perf_counter()
         if item.kind in ("assume", "hypothesis"):
             st = self.claim(item)
-            if getattr(st, "data", None) == "faithfulness":
-                fact = k.principle("faithfulness", str(st.children[0]), note=item.text)
-            elif getattr(st, "data", None) == "determines":
-                rs = Resolver(self.env)
-                a, b = rs.juxt(st.children[0]), rs.juxt(st.children[1])
-                fact = k.determines(a, b, note=item.text) if hasattr(k, "determines") else None
-                if fact is None:
-                    raise self.err(item.line, item.col, "determinism assumptions are not supported here")
-            else:
-                try:
-                    fact = k.assume(st, note=item.text, kind="assumption" if item.kind == "assume" else "hypothesis")
-                except RuleError as e:
-                    line, col = position(item.statement)
-                    raise self.err(line, col, str(e))
+            prem = [self.lookup(a) for a in item.args]
+            try:
+                if isinstance(st, Principle):
+                    fact = k.principle(st.name, st.graph, note=item.text)
+                else:
+                    fact = k.assume(st, note=item.text, kind="assumption" if item.kind == "assume" else "hypothesis",
+                                    premises=prem)
+            except RuleError as e:
+                line, col = position(item.statement)
+                raise self.err(line, col, str(e))
             self._record(item, fact, "assumption" if item.kind == "assume" else "hypothesis", t0)
             return
         # have
@@ -208,9 +220,12 @@ class Checker:
             elif rule in PREMISE_COUNT:
                 prem = self.premises(item, refs, rule)
                 if rule == "lemma1":
-                    gname = prem[0].semantics.graph if prem[0].semantics else None
-                    g = self.env.graph(gname)
-                    fact = k.chain_paths(prem[0], claim, g or AbstractGraph(str(gname)))
+                    if len(prem) == 2:
+                        g = prem[1]
+                    else:
+                        gname = prem[0].semantics.graph if prem[0].semantics else None
+                        g = self.env.graph(gname) or AbstractGraph(str(gname))
+                    fact = k.chain_paths(prem[0], claim, g)
                 elif rule == "instantiate":
                     rs = Resolver(self.env)
                     names, vars_ = {}, {}
@@ -240,6 +255,8 @@ class Checker:
 
     def premises(self, item: Item, refs, rule: str) -> list[Fact]:
         need = PREMISE_COUNT[rule]
+        if rule == "lemma1" and len(refs) == 2:
+            need = 2   # the d-separation and the hypothesis that the graph is chained
         if len(refs) != need:
             raise self.err(item.rule_line, item.rule_col, "%s takes %d premise%s; %d given"
                            % (rule.replace("_", " "), need, "" if need == 1 else "s", len(refs)))
@@ -256,7 +273,7 @@ class Checker:
         self.facts[item.label] = fact
         self.report.steps.append(StepResult(
             label=item.label, line=item.line, col=item.col, status=status,
-            statement=statement_text(fact.statement, self.env.decl) if not isinstance(fact.statement, tuple) else item.text,
+            statement=statement_text(fact.statement, self.env.decl),
             rule=fact.rule, premises=tuple(self._label_of(p) for p in fact.premises),
             semantics=fact.semantics.describe() if fact.semantics else "",
             obligations=fact.obligations, fact=fact, seconds=time.perf_counter() - t0, kind=item.kind,

@@ -157,7 +157,7 @@ def ci_text(c: CI, decl=None) -> str:
 def schema_text(s: Schema, decl=None) -> str:
     bs = ", ".join("%s %s %s" % (b.name, "⊆" if b.kind == "subset" else "∈", index_src(b.domain))
                    for b in s.binders)
-    return "for all %s: %s" % (bs, ci_text(s.body, decl))
+    return "for all %s: %s" % (bs, statement_text(s.body, decl))
 
 
 def statement_text(s, decl=None) -> str:
@@ -165,4 +165,55 @@ def statement_text(s, decl=None) -> str:
         return ci_text(s, decl)
     if isinstance(s, Schema):
         return schema_text(s, decl)
+    return graph_fact_text(s, decl)
+
+
+# ---------------------------------------------------------------------------------------------
+# Graph facts and modelling principles (the kernel checks some; others are stated as hypotheses)
+
+
+@dataclass(frozen=True)
+class NoEdge:
+    """No edge between any member of X and any member of Y in `graph` (or, if directed, no edge
+    from a member of X into a member of Y)."""
+    x: VarSet
+    y: VarSet
+    graph: str
+    directed: bool = False
+
+
+@dataclass(frozen=True)
+class Chained:
+    """`graph` is a chained graph with these blocks (Fig. 2)."""
+    graph: str
+    blocks: tuple[VarSet, ...]
+
+
+@dataclass(frozen=True)
+class Determines:
+    """`source` determines `target`: the target variables are functions of the source variables."""
+    source: VarSet
+    target: VarSet
+
+
+@dataclass(frozen=True)
+class Principle:
+    """A modelling principle assumed of a graph, e.g. faithfulness (Definition 5)."""
+    name: str
+    graph: str
+
+
+def graph_fact_text(s, decl=None) -> str:
+    if isinstance(s, NoEdge):
+        if s.directed:
+            out = "no edge from %s to %s" % (set_text(s.x, decl), set_text(s.y, decl))
+        else:
+            out = "no edge between %s and %s" % (set_text(s.x, decl), set_text(s.y, decl))
+        return out + ("" if s.graph == DEFAULT_GRAPH else " in " + s.graph)
+    if isinstance(s, Chained):
+        return "%s is chained(%s)" % (s.graph, ", ".join(set_text(b, decl) for b in s.blocks))
+    if isinstance(s, Determines):
+        return "%s determines %s" % (set_text(s.source, decl), set_text(s.target, decl))
+    if isinstance(s, Principle):
+        return "%s(%s)" % (s.name, s.graph)
     return str(s)

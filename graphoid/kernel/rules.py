@@ -12,7 +12,8 @@ import networkx as nx
 
 from ..graphs.dag import DAG, AbstractGraph, ChainedGraph, is_chained
 from ..sets import Obligation, SetTheory, VarSet, index_vars
-from ..statements import CI, Schema, Semantics, instantiate_ci, set_text, statement_text
+from ..statements import (CI, Chained, Determines, NoEdge, Principle, Schema, Semantics, instantiate_ci,
+                          set_text, statement_text)
 from .fact import _MINT, Fact
 
 
@@ -82,25 +83,45 @@ class Kernel:
         return Fact(_MINT, statement, rule, tuple(premises), semantics, tuple(obs), kind, note)
 
     # -- assumptions ---------------------------------------------------------------------------
-    def assume(self, statement, note: str = "", kind: str = "assumption") -> Fact:
-        """Take a statement as given. It is counted and shown as assumed, never as verified."""
+    def assume(self, statement, note: str = "", kind: str = "assumption", premises=()) -> Fact:
+        """Take a statement as given. It is counted and shown as assumed (or, for kind 'hypothesis',
+        as a graph hypothesis), never as verified. A hypothesis may cite the facts it is argued from;
+        they are recorded so that what it rests on stays visible."""
         if kind not in ("assumption", "hypothesis"):
             raise RuleError("assume: unknown kind %r" % kind)
         obs: list = []
         body = statement.body if isinstance(statement, Schema) else statement
         if isinstance(body, CI):
-            self._well_formed(obs, "assume", body, "the assumption")
+            self._well_formed(obs, kind, body, "the " + kind)
             sem = Semantics.d(body.graph) if body.dsep else Semantics.prob()
-        else:
+        elif isinstance(body, NoEdge):
+            self._check(obs, kind, self.sets.disjoint(body.x, body.y, "the two sides are disjoint"),
+                        "the two sides of 'no edge' must be disjoint")
+            sem = Semantics.d(body.graph)
+        elif isinstance(body, Chained):
+            self._chain_blocks_disjoint(obs, kind, body.blocks)
+            sem = Semantics.d(body.graph)
+        elif isinstance(body, (Determines, Principle)):
+            if kind == "hypothesis" and isinstance(body, Principle):
+                raise RuleError("a principle such as faithfulness is an assumption, not a graph hypothesis")
             sem = None
-        return self._mint(statement, "assumption" if kind == "assumption" else "hypothesis",
-                          (), sem, obs, kind, note)
+        else:
+            raise RuleError("%s: cannot assume %r" % (kind, statement))
+        return self._mint(statement, "assumption" if kind == "assumption" else "graph hypothesis",
+                          tuple(premises), sem, obs, kind, note)
 
     def principle(self, name: str, graph: str, note: str = "") -> Fact:
         """An assumed modelling principle about a graph, e.g. faithfulness (Definition 5)."""
         if name not in ("faithfulness",):
             raise RuleError("unknown principle %r (known: faithfulness)" % name)
-        return self._mint(("principle", name, graph), "assumption", (), None, (), "assumption", note)
+        return self._mint(Principle(name, graph), "assumption", (), None, (), "assumption", note)
+
+    def _chain_blocks_disjoint(self, obs, r, blocks):
+        for i in range(len(blocks)):
+            for j in range(i + 1, len(blocks)):
+                self._check(obs, r, self.sets.disjoint(blocks[i], blocks[j], "blocks %d and %d of the chain are disjoint" % (i + 1, j + 1)),
+                            "the blocks of a chained graph must be disjoint; %s and %s overlap"
+                            % (self._txt(blocks[i]), self._txt(blocks[j])))
 
     # -- graphoid axioms (2)-(6) -----------------------------------------------------------------
     def symmetry(self, p: Fact, c: CI) -> Fact:
@@ -239,10 +260,19 @@ class Kernel:
         a = self._ci(p, r)
         if p.semantics.kind != "dsep":
             raise RuleError("%s: the premise must be a d-separation (…)_d" % r)
-        if p.semantics.graph != g.name or not c.dsep or c.graph != g.name:
-            raise RuleError("%s: premise and conclusion must be d-separations in the chained graph %s" % (r, g.name))
+        gname = g.statement.graph if isinstance(g, Fact) and isinstance(g.statement, Chained) else getattr(g, "name", None)
+        if p.semantics.graph != gname or not c.dsep or c.graph != gname:
+            raise RuleError("%s: premise and conclusion must be d-separations in the chained graph %s" % (r, gname))
         obs: list = []
-        if isinstance(g, ChainedGraph):
+        extra: list[Fact] = []
+        if isinstance(g, Fact):
+            if not isinstance(g.statement, Chained) or g.statement.graph != c.graph:
+                raise RuleError("%s: the cited graph fact must say that %s is chained" % (r, c.graph))
+            extra.append(g)
+            blocks = list(g.statement.blocks)
+            if len(blocks) != 4:
+                raise RuleError("%s: the chain must have four blocks A, B, C, D; it has %d" % (r, len(blocks)))
+        elif isinstance(g, ChainedGraph):
             blocks = [VarSet.of(b) for b in g.blocks]
             if len(blocks) != 4:
                 raise RuleError("%s: the chained graph %s must have four blocks A, B, C, D; it has %d" % (r, g.name, len(blocks)))
@@ -275,11 +305,31 @@ class Kernel:
                  "the conclusion must be (A ⊥ CD | B)_d; its right side is %s, not CD = %s" % (self._txt(c.y), self._txt(C | D)))
         self._eq(obs, r, c.z, B, "the conclusion conditions on B",
                  "the conclusion must be (A ⊥ CD | B)_d; it conditions on %s, not B = %s" % (self._txt(c.z), self._txt(B)))
-        for i in range(4):
-            for j in range(i + 1, 4):
-                self._check(obs, r, self.sets.disjoint(blocks[i], blocks[j], "blocks %s and %s are disjoint" % ("ABCD"[i], "ABCD"[j])),
-                            "the blocks of the chain must be disjoint; %s and %s overlap" % ("ABCD"[i], "ABCD"[j]))
-        return self._mint(c, r, [p], Semantics.d(g.name), obs)
+        self._chain_blocks_disjoint(obs, r, blocks)
+        return self._mint(c, r, [p] + extra, Semantics.d(gname), obs)
+
+    def nonadjacent(self, p: Fact, c: NoEdge) -> Fact:
+        """Adjacent vertices are d-separated by no set: from (X ⊥ Y | Z)_d in G, no edge joins a
+        member of X and a member of Y (nor of any subsets of them) in G."""
+        r = "non-adjacency"
+        a = self._ci(p, r)
+        if not isinstance(c, NoEdge):
+            raise RuleError("%s: the conclusion must be 'no edge between … and …'" % r)
+        if p.semantics is None or p.semantics.kind != "dsep" or p.semantics.graph != c.graph:
+            raise RuleError("%s: the premise must be a d-separation in %s" % (r, c.graph))
+        obs: list = []
+        fwd = [self.sets.subset(c.x, a.x, "the first side lies in X"), self.sets.subset(c.y, a.y, "the second side lies in Y")]
+        if all(o.result == "proved" for o in fwd):
+            obs.extend(fwd)
+        else:
+            bwd = [self.sets.subset(c.x, a.y, "the first side lies in Y"), self.sets.subset(c.y, a.x, "the second side lies in X")]
+            if all(o.result == "proved" for o in bwd):
+                obs.extend(bwd)
+            else:
+                obs.extend(fwd + bwd)
+                raise RuleError("%s: the two sides must lie in X = %s and Y = %s of the premise"
+                                % (r, self._txt(a.x), self._txt(a.y)), obs)
+        return self._mint(c, r, [p], Semantics.d(c.graph), obs)
 
     def markov(self, p: Fact, c: CI) -> Fact:
         """Markov condition: (X ⊥ Y | Z)_d in G gives (X ⊥ Y | Z) in every distribution compatible with G."""
@@ -302,9 +352,9 @@ class Kernel:
     def faithfulness(self, p: Fact, principle: Fact, c) -> Fact:
         """Definition 5: a c.i. of the phenomenon is a d-separation in a faithful causal graph."""
         r = "faithfulness"
-        if principle.statement[:2] != ("principle", "faithfulness"):
-            raise RuleError("%s: cite the assumed faithfulness of the graph" % r)
-        graph = principle.statement[2]
+        if not isinstance(principle.statement, Principle) or principle.statement.name != "faithfulness":
+            raise RuleError("%s: cite the assumed faithfulness of the graph as the second premise" % r)
+        graph = principle.statement.graph
         if p.semantics is None or p.semantics.kind != "prob":
             raise RuleError("%s: the premise must be a c.i. of the phenomenon (no _d)" % r)
         body_c = c.body if isinstance(c, Schema) else c

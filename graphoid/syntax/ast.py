@@ -128,9 +128,14 @@ def items_from_tree(tree: Tree, file: str, text: str):
             yield Item(k, line, col, trees=parts, text=src)
         elif k == "decl_arbitrary":
             yield Item(k, line, col, names=_vnames(t.children[:1]), trees=(t.children[2],), text=src)
-        elif k in ("assume", "hypothesis"):
+        elif k == "assume":
             lab, stmt = t.children
             yield Item(k, line, col, label=_label(lab), statement=stmt, text=src)
+        elif k == "hypothesis":
+            lab, claim, *refs = t.children
+            stmt = claim.children[0] if claim.data == "claim" else claim
+            args = tuple(Arg("ref", str(a.children[0]), *_pos(a)) for a in refs if a is not None)
+            yield Item(k, line, col, label=_label(lab), statement=stmt, args=args, rule="hypothesis", text=src)
         elif k == "have":
             lab, claim, app = t.children
             rule_tok = app.children[0]

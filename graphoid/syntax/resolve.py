@@ -9,7 +9,7 @@ from lark import Token, Tree
 from ..graphs.dag import AbstractGraph
 from ..sets import (IDiff, IEmpty, IFull, IName, IndexDecl, ISingle, IUnion, SetTheory, VarSet, _mk,
                     iunion)
-from ..statements import DEFAULT_GRAPH, CI, Binder, Schema
+from ..statements import DEFAULT_GRAPH, CI, Binder, NoEdge, Schema
 from .ast import position, token_name
 
 
@@ -226,11 +226,21 @@ class Resolver:
                 binders.append(Binder(name, kind, dom))
                 self._binders[name] = kind
             try:
-                body = self.ci(t.children[-1])
+                b = t.children[-1]
+                body = self.graph_fact(b) if b.data in ("no_edge", "no_arrow") else self.ci(b)
             finally:
                 self._binders = None
             return Schema(tuple(binders), body)
+        if t.data in ("no_edge", "no_arrow"):
+            return self.graph_fact(t)
         return self.ci(t)
+
+    def graph_fact(self, t: Tree):
+        x, y, g = t.children
+        gname = str(g) if g is not None else self.env.default_graph()
+        if self.env.graph(gname) is None:
+            raise ResolveError("unknown graph %r" % gname, g.line, g.column)
+        return NoEdge(self.juxt(x), self.juxt(y), gname, t.data == "no_arrow")
 
     def ci(self, t: Tree) -> CI:
         x, _sign, y, _bar, z, dsub, graph = t.children
