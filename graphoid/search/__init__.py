@@ -23,21 +23,31 @@ class Result:
     variables: list
     axioms: str
     derivation: list | None = None       # list[Step], possibly ending in a CaseSplit (gaussoid)
-    structure: frozenset | None = None   # counter-model: its elementary statements (x, y, K) as name sets
     missing: list = field(default_factory=list)  # elementary goal components absent from the structure
     dag_witness: object = None           # networkx.DiGraph
     dist_witness: object = None          # witness.Distribution
     reason: str = ""                     # why unknown, or why no concrete witness
+    _atoms: frozenset | None = field(default=None, repr=False)
+    _names: object = field(default=None, repr=False)
+
+    @property
+    def structure(self) -> frozenset | None:
+        """Counter-model: the closed structure's elementary statements (x, y, K) as name sets.
+        Built on first use, since most callers only need the status."""
+        if self._atoms is None:
+            return None
+        return frozenset(_atom_stmt(self._names, a) for a in self._atoms)
 
     def counter_model_text(self) -> str:
         """The closed structure grouped by pair: `A ⊥ B | ∅, C, CD` lists every conditioning set."""
         if self.structure is None:
             return ""
         groups: dict = {}
-        for x, y, K in self.structure:
+        structure = self.structure
+        for x, y, K in structure:
             pair = tuple(sorted(x | y))
             groups.setdefault(pair, []).append(K)
-        lines = [f"{self.axioms} closure with {len(self.structure)} elementary statements "
+        lines = [f"{self.axioms} closure with {len(structure)} elementary statements "
                  f"(the premises hold, the goal does not):"]
         for pair in sorted(groups):
             Ks = sorted(groups[pair], key=lambda K: (len(K), sorted(K)))
@@ -131,7 +141,7 @@ def decide(premises, goal, variables=None, axioms: str = "semigraphoid", budget_
         return res
     atoms = set(out.just)
     res.status = "refuted"
-    res.structure = frozenset(_atom_stmt(names, a) for a in atoms)
+    res._atoms, res._names = frozenset(atoms), names
     res.missing = [_atom_stmt(names, a) for a in chain(*G) if a not in atoms]
     if witnesses:
         share = min(1.0, max(budget_s / 10, 0.1))   # witnesses are extras: keep them cheap
