@@ -429,3 +429,20 @@ def test_budget_exhaustion_is_unknown():
     prem = [(f(names[:3]), f(names[3:8]), f(names[8:10])), (f(names[3:5]), f(names[9:12]), f())]
     r = decide(prem, S("A", "L"), names, budget_s=0.0)
     assert r.status == "unknown" and r.derivation is None and r.structure is None
+
+
+def test_replay_rejects_corrupted_derivations():
+    """The checker above can fail: a wrong premise order, a wrong conclusion, or a dead step is caught."""
+    prem = [S("A", "B", "C"), S("A", "C")]
+    r = decide(prem, S("A", "B"), list("ABC"))
+    steps = list(r.derivation)
+    assert steps[0].rule == "contraction"
+    swapped = [Step("contraction", steps[0].premises[::-1], steps[0].conclusion)] + steps[1:]
+    wrong = [Step(steps[0].rule, steps[0].premises, S("A", "B"))] + steps[1:]
+    dead = steps[:1] + [Step("symmetry", (0,), S("B", "A", "C"))] + [
+        Step(steps[1].rule, steps[1].premises, steps[1].conclusion)]
+    for bad in (swapped, wrong, dead):
+        with pytest.raises(AssertionError):
+            replay(prem, bad, S("A", "B"), "semigraphoid")
+    with pytest.raises(AssertionError):
+        replay(prem, steps[:1], S("A", "B"), "semigraphoid")      # goal never reached

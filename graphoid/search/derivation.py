@@ -24,7 +24,7 @@ class CaseSplit:
     """Weak transitivity (X⊥Y|Z) & (X⊥Y|Zγ) ⇒ (X⊥γ|Z) ∨ (γ⊥Y|Z), proved by cases.
 
     Ends a derivation list. In branch b the case statement cases[b] gets the next free index, the branch's
-    steps follow it, and each branch ends by concluding the goal.
+    steps follow it, and at the end of each branch the goal is at hand (a given, a case, or a step).
     """
     premises: tuple[int, int]
     cases: tuple[Stmt, Stmt]
