@@ -1,0 +1,195 @@
+"""Writes proof certificates: every checked step as plain JSON (rule, premise labels, statement in a
+structural form, semantics, declarations, graphs, obligations) for the independent checker
+graphoid.recheck, which re-derives each step without sharing code with the kernel."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+from ..graphs.dag import DAG, AbstractGraph, ChainedGraph
+from ..sets import IDiff, IEmpty, IFull, IName, IndexExpr, ISingle, IUnion, VarSet
+from ..statements import CI, Schema, Semantics
+
+FORMAT = "graphoid-certificate"
+VERSION = 1
+
+
+# -- structural forms ---------------------------------------------------------------------------
+def index_json(e: IndexExpr) -> dict:
+    """Index expression tree: {full: I} | {name: γ} | {single: j or 3} | {diff: [a, b]} | {union: [...]} | {empty: true}."""
+    if isinstance(e, IFull):
+        return {"full": e.range_name}
+    if isinstance(e, IName):
+        return {"name": e.name}
+    if isinstance(e, ISingle):
+        return {"single": e.term}
+    if isinstance(e, IDiff):
+        return {"diff": [index_json(e.left), index_json(e.right)]}
+    if isinstance(e, IUnion):
+        return {"union": [index_json(p) for p in e.parts]}
+    if isinstance(e, IEmpty):
+        return {"empty": True}
+    raise TypeError("not an index expression: %r" % (e,))
+
+
+def set_json(s: VarSet) -> list:
+    """A set of variables as a list: scalar names, then {family, index} for each base family."""
+    return sorted(s.scalars) + [{"family": f, "index": index_json(e)} for f, e in s.fams]
+
+
+def ci_json(c: CI) -> dict:
+    return {"type": "ci", "x": set_json(c.x), "y": set_json(c.y), "z": set_json(c.z),
+            "dsep": bool(c.dsep), "graph": c.graph if c.dsep else None}
+
+
+def statement_json(s) -> dict:
+    if isinstance(s, CI):
+        return ci_json(s)
+    if isinstance(s, Schema):
+        return {"type": "schema",
+                "binders": [{"name": b.name, "kind": b.kind, "domain": index_json(b.domain)} for b in s.binders],
+                "body": ci_json(s.body)}
+    if isinstance(s, tuple) and len(s) == 3 and s[0] == "principle":
+        return {"type": "principle", "name": s[1], "graph": s[2]}
+    # Anything else (e.g. a claim only a later rule understands) is carried opaquely; the
+    # rechecker rejects rules it does not know, so an opaque statement is never accepted blindly.
+    return {"type": "opaque", "text": str(s)}
+
+
+def semantics_json(sem: Semantics | None):
+    if sem is None:
+        return None
+    return {"kind": sem.kind, "graph": sem.graph, "positive": bool(sem.positive)}
+
+
+def obligation_json(o) -> dict:
+    return {"meaning": o.meaning, "result": o.result, "method": o.method, "detail": o.detail}
+
+
+def declarations_json(env) -> dict:
+    d = env.decl
+    return {
+        "variables": sorted(n for n, lat in env.scalars.items() if not lat),
+        "latent": sorted(n for n, lat in env.scalars.items() if lat),
+        "ranges": dict(d.ranges),
+        "subsets": dict(d.subsets),
+        "partitions": [[whole, list(parts)] for whole, parts in d.partitions],
+        "index_vars": {v: index_json(e) for v, e in d.index_vars.items()},
+        "families": {f: {"base": base, "index": index_json(e)} for f, (base, e) in d.families.items()},
+        "base_families": dict(d.base_families),
+    }
+
+
+def graphs_json(env) -> dict:
+    out = {}
+    for name, g in env.graphs.items():
+        if isinstance(g, DAG):
+            out[name] = {"kind": "dag", "nodes": list(g.nodes), "edges": [list(e) for e in g.edges],
+                         "latent": sorted(g.latent)}
+        elif isinstance(g, ChainedGraph):
+            out[name] = {"kind": "chain", "blocks": [sorted(b) for b in g.blocks]}
+        elif isinstance(g, AbstractGraph):
+            out[name] = {"kind": "abstract"}
+    return out
+
+
+# -- bindings of an instantiation ------------------------------------------------------------------
+def _bindings(step, fact, env) -> dict | None:
+    """The `γ := e` arguments of an instantiation step. The Fact does not record them, so they are
+    re-read from the step's source text; None if that is impossible (the rechecker then rejects)."""
+    from ..syntax.parser import GphError, parse_script
+    from ..syntax.resolve import ResolveError, Resolver
+    if not step or not step.source or not isinstance(fact.premises[0].statement, Schema):
+        return None
+    try:
+        items = parse_script(step.source, "<step>").items
+        kinds = {b.name: b.kind for b in fact.premises[0].statement.binders}
+        out = {"subset": {}, "member": {}}
+        for a in items[0].args:
+            if a.kind != "bind":
+                continue
+            e = Resolver(env).index(a.value)
+            if kinds.get(a.name) == "member":
+                if not isinstance(e, ISingle):
+                    return None
+                out["member"][a.name] = e.term
+            else:
+                out["subset"][a.name] = index_json(e)
+        return out
+    except (GphError, ResolveError, IndexError, TypeError):
+        return None
+
+
+# -- the certificate ------------------------------------------------------------------------------
+def _kind(fact) -> str:
+    return {"assumption": "assumption", "hypothesis": "hypothesis"}.get(fact.kind, "verified")
+
+
+def report_certificate(rep) -> dict:
+    """The certificate of one checked script. Facts a step rests on that carry no label of their own
+    (e.g. intermediate steps of proof search) are emitted first, with labels `label/1`, `label/2`, …"""
+    env = rep.env
+    steps: list[dict] = []
+    ids: dict[int, str] = {}
+    labelled = {id(s.fact): s for s in rep.steps if s.fact is not None}
+
+    def emit(fact, label: str, step):
+        if id(fact) in ids:
+            return ids[id(fact)]
+        k = 0
+        for p in fact.premises:
+            if id(p) not in ids:
+                if id(p) in labelled:
+                    emit(p, labelled[id(p)].label, labelled[id(p)])
+                else:
+                    k += 1
+                    emit(p, "%s/%d" % (label, k), None)
+        entry = {"label": label, "kind": _kind(fact), "rule": fact.rule,
+                 "premises": [ids[id(p)] for p in fact.premises],
+                 "statement": statement_json(fact.statement),
+                 "semantics": semantics_json(fact.semantics),
+                 "obligations": [obligation_json(o) for o in fact.obligations]}
+        if step is not None:
+            entry["line"] = step.line
+        if fact.rule == "instantiation":
+            entry["bindings"] = _bindings(step, fact, env)
+        ids[id(fact)] = label
+        steps.append(entry)
+        return label
+
+    for s in rep.steps:
+        if s.fact is not None:
+            emit(s.fact, s.label, s)
+    failed = [{"label": s.label, "line": s.line, "col": s.col, "message": s.message}
+              for s in rep.steps if s.status == "failed"]
+    if rep.parse_error is not None:
+        e = rep.parse_error
+        failed.append({"label": "", "line": e.line, "col": e.col, "message": e.message})
+    out = {"file": rep.file, "summary": {k: rep.count(k) for k in ("verified", "assumption", "hypothesis")},
+           "declarations": declarations_json(env) if env is not None else {},
+           "graphs": graphs_json(env) if env is not None else {},
+           "steps": steps, "failed": failed}
+    try:
+        with open(rep.file, "rb") as fh:
+            out["sha256"] = hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        pass
+    return out
+
+
+def certificate(reports) -> dict:
+    return {"format": FORMAT, "version": VERSION, "files": [report_certificate(r) for r in reports]}
+
+
+def write_certificate(reports, path: str) -> None:
+    """Write the certificate of `reports` to `path` (atomically: a crash leaves no half file)."""
+    data = json.dumps(certificate(reports), indent=1, ensure_ascii=False)
+    tmp = path + ".tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        from ..cli import UsageError   # the CLI turns it into a one-line message and exit code 2
+        raise UsageError("cannot write certificate %s: %s" % (path, e.strerror)) from None

@@ -1,0 +1,601 @@
+"""An independent re-checker for graphoid certificates: re-derives every step from the certificate's
+structural data alone. Uses only the standard library and z3 (no networkx, nothing from graphoid).
+Run: python3 checker.py CERT.json   (or `graphoid recheck CERT.json`).
+
+Audit guide: `check_file` walks the steps in order; every derived step goes through `RULES[rule]`,
+which raises Reject unless the step is re-derived. A rule not in RULES is rejected, never trusted."""
+from __future__ import annotations
+
+import json
+import sys
+
+import z3
+
+TIMEOUT_MS = 5000
+
+
+class Reject(Exception):
+    """The certificate does not establish what it claims."""
+
+
+def need(cond, msg: str):
+    if not cond:
+        raise Reject(msg)
+
+
+# -- index expressions and sets, in z3 ----------------------------------------------------------------
+# An index tree is {full: R} | {name: γ} | {single: j or 3} | {diff: [a, b]} | {union: [...]} | {empty: true}.
+# A set is a list of scalar names and {family: F, index: tree}; its F-members are the F_t with t in
+# the tree and 1 <= t <= n_R (R the range of F).
+
+def index_names(t, kind: str) -> set:
+    """Subset names ('name') or index variables ('single', strings only) occurring in a tree."""
+    if not isinstance(t, dict):
+        raise Reject("malformed index expression %r" % (t,))
+    if kind in t and (kind == "name" or isinstance(t[kind], str)):
+        return {t[kind]}
+    out = set()
+    for sub in t.get("diff", []) + t.get("union", []):
+        out |= index_names(sub, kind)
+    return out
+
+
+class Theory:
+    """Declarations of one file, and decisions of ⊆ / = / disjoint between sets under them."""
+
+    def __init__(self, decl: dict):
+        self.ranges = decl.get("ranges", {})            # R -> bound symbol (n)
+        self.subsets = decl.get("subsets", {})          # γ -> range it lies in
+        self.partitions = decl.get("partitions", [])    # [whole, [parts]]
+        self.index_vars = decl.get("index_vars", {})    # j -> tree of its domain
+        self.base = decl.get("base_families", {})       # F -> range
+        self.scalars = set(decl.get("variables", [])) | set(decl.get("latent", []))
+
+    def split(self, s) -> tuple[frozenset, dict]:
+        need(isinstance(s, list), "malformed set %r" % (s,))
+        scal, fams = set(), {}
+        for e in s:
+            if isinstance(e, str):
+                need(e in self.scalars, "undeclared variable %r" % e)
+                scal.add(e)
+            else:
+                need(isinstance(e, dict) and e.get("family") in self.base, "undeclared family in %r" % (e,))
+                fams.setdefault(e["family"], []).append(e["index"])
+        return frozenset(scal), fams
+
+    # z3 encoding: n_R symbolic Int >= 1, subsets are uninterpreted predicates, index variables
+    # Int constants; declarations (and schema binders in scope) are universally quantified axioms.
+    def _enc(self, binders):
+        s = z3.Solver()
+        s.set("timeout", TIMEOUT_MS)
+        n = {sym: z3.Int("n_" + sym) for sym in set(self.ranges.values())}
+        for v in n.values():
+            s.add(v >= 1)
+        preds, ints = {}, {}
+
+        def inr(t, r):
+            need(r in self.ranges, "undeclared index range %r" % r)
+            return z3.And(t >= 1, t <= n[self.ranges[r]])
+
+        def pred(name):
+            if name in self.ranges:
+                return lambda t: inr(t, name)
+            if name not in preds:
+                preds[name] = z3.Function("P_" + name, z3.IntSort(), z3.BoolSort())
+            return preds[name]
+
+        def term(v):
+            if isinstance(v, bool) or not isinstance(v, (int, str)):
+                raise Reject("malformed index %r" % (v,))
+            if isinstance(v, int):
+                return z3.IntVal(v)
+            return ints.setdefault(v, z3.Int("i_" + v))
+
+        def mem(tree, t):
+            need(isinstance(tree, dict) and len(tree) == 1, "malformed index expression %r" % (tree,))
+            (k, v), = tree.items()
+            if k == "full":
+                return inr(t, v)
+            if k == "name":
+                return pred(v)(t)
+            if k == "single":
+                return t == term(v)
+            if k == "diff":
+                return z3.And(mem(v[0], t), z3.Not(mem(v[1], t)))
+            if k == "union":
+                return z3.Or([mem(p, t) for p in v] or [z3.BoolVal(False)])
+            if k == "empty":
+                return z3.BoolVal(False)
+            raise Reject("unknown index expression %r" % k)
+
+        u = z3.Int("u")
+        for g, r in self.subsets.items():
+            s.add(z3.ForAll([u], z3.Implies(pred(g)(u), inr(u, r))))
+        for whole, parts in self.partitions:
+            s.add(z3.ForAll([u], pred(whole)(u) == z3.Or([pred(p)(u) for p in parts])))
+            for a in range(len(parts)):
+                for b in range(a + 1, len(parts)):
+                    s.add(z3.ForAll([u], z3.Not(z3.And(pred(parts[a])(u), pred(parts[b])(u)))))
+        for j, dom in self.index_vars.items():
+            s.add(mem(dom, term(j)))
+        for b in binders:
+            if b["kind"] == "subset":
+                s.add(z3.ForAll([u], z3.Implies(pred(b["name"])(u), mem(b["domain"], u))))
+            else:
+                s.add(mem(b["domain"], term(b["name"])))
+        return s, mem, inr, term
+
+    def _decide(self, s, violation, what: str):
+        s.add(violation)
+        r = s.check()
+        if r == z3.unsat:
+            return
+        raise Reject("%s: %s" % ("refuted" if r == z3.sat else "undecided (%s)" % s.reason_unknown(), what))
+
+    def relation(self, rel: str, a, b, what: str, binders=()):
+        """rel in subset / equal / disjoint; returns None if it holds, raises Reject otherwise."""
+        (sa, fa), (sb, fb) = self.split(a), self.split(b)
+        bad = {"subset": sa - sb, "equal": sa ^ sb, "disjoint": sa & sb}[rel]
+        need(not bad, "%s: fails on %s" % (what, ", ".join(sorted(bad))))
+        fams = [f for f in sorted(set(fa) | set(fb))
+                if not (rel != "disjoint" and _same(fa.get(f), fb.get(f)))]
+        if not fams:
+            return
+        s, mem, inr, _ = self._enc(binders)
+        t = z3.Int("t")
+        viol = []
+        for f in fams:
+            ina = z3.And(inr(t, self.base[f]), z3.Or([mem(x, t) for x in fa.get(f, [])] or [z3.BoolVal(False)]))
+            inb = z3.And(inr(t, self.base[f]), z3.Or([mem(x, t) for x in fb.get(f, [])] or [z3.BoolVal(False)]))
+            viol.append({"subset": z3.And(ina, z3.Not(inb)), "equal": ina != inb, "disjoint": z3.And(ina, inb)}[rel])
+        self._decide(s, z3.Or(viol), what)
+
+    def index_member(self, v, dom, what: str, binders=()):
+        s, mem, _, term = self._enc(binders)
+        self._decide(s, z3.Not(mem(dom, term(v))), what)
+
+    def index_subset(self, e, dom, rng: str, what: str, binders=()):
+        s, mem, inr, _ = self._enc(binders)
+        t = z3.Int("t")
+        self._decide(s, z3.And(inr(t, rng), mem(e, t), z3.Not(mem(dom, t))), what)
+
+
+def _same(x, y) -> bool:
+    return json.dumps(x, sort_keys=True) == json.dumps(y, sort_keys=True)
+
+
+def union(*sets) -> list:
+    out = []
+    for s in sets:
+        out += [e for e in s if e not in out]
+    return out
+
+
+def minus_scalars(a, b) -> list:
+    """a \\ b for the weak-union rule; families are subtracted with a diff node."""
+    out = []
+    for e in a:
+        if isinstance(e, str):
+            if e not in b:
+                out.append(e)
+        else:
+            rm = [x["index"] for x in b if isinstance(x, dict) and x.get("family") == e.get("family")]
+            out.append({"family": e["family"], "index": {"diff": [e["index"], {"union": rm}]}} if rm else e)
+    return out
+
+
+# -- d-separation (Bayes ball) and chained graphs ------------------------------------------------------
+def acyclic(nodes, edges) -> bool:
+    indeg = {v: 0 for v in nodes}
+    for _, v in edges:
+        indeg[v] += 1
+    todo, seen = [v for v in nodes if indeg[v] == 0], 0
+    while todo:
+        u = todo.pop()
+        seen += 1
+        for a, b in edges:
+            if a == u:
+                indeg[b] -= 1
+                if indeg[b] == 0:
+                    todo.append(b)
+    return seen == len(nodes)
+
+
+def d_separated(nodes, edges, X, Y, Z) -> bool:
+    """Koller & Friedman, Algorithm 3.1: the vertices reachable from X by an active trail given Z."""
+    pa = {v: [a for a, b in edges if b == v] for v in nodes}
+    ch = {v: [b for a, b in edges if a == v] for v in nodes}
+    anc, stack = set(Z), list(Z)           # Z and its ancestors: where colliders are open
+    while stack:
+        for p in pa[stack.pop()]:
+            if p not in anc:
+                anc.add(p)
+                stack.append(p)
+    seen, todo = set(), [(x, "up") for x in X]
+    while todo:
+        v, d = todo.pop()
+        if (v, d) in seen:
+            continue
+        seen.add((v, d))
+        if v in Y and v not in Z:
+            return False
+        if d == "up" and v not in Z:        # arrived from a child
+            todo += [(p, "up") for p in pa[v]] + [(c, "down") for c in ch[v]]
+        elif d == "down":                    # arrived from a parent
+            if v not in Z:
+                todo += [(c, "down") for c in ch[v]]
+            if v in anc:
+                todo += [(p, "up") for p in pa[v]]
+    return True
+
+
+def chain_failure(nodes, edges, blocks) -> str | None:
+    where = {}
+    for k, b in enumerate(blocks):
+        for v in b:
+            if v in where:
+                return "%s is in two blocks" % v
+            where[v] = k
+    if set(where) != set(nodes):
+        return "the blocks do not cover exactly the vertices"
+    for a, b in edges:
+        if abs(where[a] - where[b]) > 1:
+            return "edge %s -> %s joins non-adjacent blocks" % (a, b)
+    return None if acyclic(nodes, edges) else "the graph has a cycle"
+
+
+# -- the rules -------------------------------------------------------------------------------------------
+# Each takes (ctx, step, premises) and returns the semantics the conclusion holds in, or raises Reject.
+# `premises` are (statement, semantics) pairs as this checker established them.
+
+def sem(kind, graph=None, positive=False) -> dict:
+    return {"kind": kind, "graph": graph, "positive": positive}
+
+
+def ci_of(st) -> dict:
+    need(st.get("type") == "ci", "expected a c.i. statement, got %s" % st.get("type"))
+    return st
+
+
+def combine(prems, c, positive=False) -> dict:
+    kinds = {p[1]["kind"] for p in prems if p[1]}
+    need(len(kinds) == 1 and all(p[1] for p in prems), "premises mix kinds of semantics")
+    graphs = {p[1]["graph"] for p in prems if p[1]["graph"]}
+    need(len(graphs) <= 1, "premises are about different graphs")
+    g = graphs.pop() if graphs else None
+    if kinds == {"dsep"}:
+        need(c["dsep"] and c["graph"] == g, "conclusion must be a d-separation in %s" % g)
+        return sem("dsep", g)
+    need(not c["dsep"], "probabilistic premises cannot give a d-separation")
+    return sem("prob", g, positive or any(p[1]["positive"] for p in prems))
+
+
+def symmetry(ctx, st, P):
+    a, c = ci_of(P[0][0]), ci_of(st)
+    ctx.eq(c["x"], a["y"], "X is the premise's Y")
+    ctx.eq(c["y"], a["x"], "Y is the premise's X")
+    ctx.eq(c["z"], a["z"], "Z unchanged")
+    return combine(P, c)
+
+
+def decomposition(ctx, st, P):
+    a, c = ci_of(P[0][0]), ci_of(st)
+    ctx.eq(c["x"], a["x"], "X unchanged")
+    ctx.th.relation("subset", c["y"], a["y"], "Y ⊆ premise's YW")
+    ctx.eq(c["z"], a["z"], "Z unchanged")
+    return combine(P, c)
+
+
+def weak_union(ctx, st, P):
+    a, c = ci_of(P[0][0]), ci_of(st)
+    ctx.eq(c["x"], a["x"], "X unchanged")
+    ctx.th.relation("subset", c["y"], a["y"], "Y ⊆ premise's YW")
+    ctx.eq(c["z"], union(a["z"], minus_scalars(a["y"], c["y"])), "Z = premise's Z ∪ W")
+    return combine(P, c)
+
+
+def contraction(ctx, st, P):
+    c = ci_of(st)
+    for a, b in ((P[0][0], P[1][0]), (P[1][0], P[0][0])):   # premises may come in either order
+        try:
+            a, b = ci_of(a), ci_of(b)
+            ctx.eq(a["x"], c["x"], "X of (X ⊥ Y | Z)")
+            ctx.eq(b["x"], c["x"], "X of (X ⊥ W | ZY)")
+            ctx.eq(a["z"], c["z"], "(X ⊥ Y | Z) conditions on Z")
+            ctx.eq(b["z"], union(c["z"], a["y"]), "(X ⊥ W | ZY) conditions on ZY")
+            ctx.eq(c["y"], union(a["y"], b["y"]), "conclusion's right side is YW")
+            return combine(P, c)
+        except Reject as e:
+            err = e
+    raise err
+
+
+def intersection(ctx, st, P):
+    a, b, c = ci_of(P[0][0]), ci_of(P[1][0]), ci_of(st)     # a = (X ⊥ W | ZY), b = (X ⊥ Y | ZW)
+    ctx.eq(a["x"], c["x"], "X unchanged (first premise)")
+    ctx.eq(b["x"], c["x"], "X unchanged (second premise)")
+    ctx.eq(a["z"], union(c["z"], b["y"]), "first premise conditions on ZY")
+    ctx.eq(b["z"], union(c["z"], a["y"]), "second premise conditions on ZW")
+    ctx.eq(c["y"], union(a["y"], b["y"]), "conclusion's right side is YW")
+    return combine(P, c, positive=True)      # valid in strictly positive distributions only
+
+
+def d_separation(ctx, st, P):
+    c = ci_of(st)
+    g = ctx.graph(c["graph"], "dag")
+    X, Y, Z = (ctx.th.split(c[k]) for k in "xyz")
+    need(not (X[1] or Y[1] or Z[1]), "d-separation needs concrete vertices")
+    need(X[0] | Y[0] | Z[0] <= set(g["nodes"]), "not vertices of %s" % c["graph"])
+    need(acyclic(g["nodes"], g["edges"]), "%s has a cycle" % c["graph"])
+    need(c["dsep"], "conclusion must be a d-separation")
+    need(d_separated(g["nodes"], g["edges"], X[0], Y[0], Z[0]), "not d-separated in %s" % c["graph"])
+    return sem("dsep", c["graph"])
+
+
+def lemma1(ctx, st, P):
+    a, c = ci_of(P[0][0]), ci_of(st)
+    need(P[0][1] and P[0][1]["kind"] == "dsep" and P[0][1]["graph"] == c["graph"] == a["graph"]
+         and c["dsep"], "premise and conclusion must be d-separations in the chained graph")
+    g = ctx.graph(c["graph"], None)
+    if g["kind"] == "chain":
+        blocks = g["blocks"]
+        need(len(blocks) == 4, "a chain of four blocks is needed")
+    else:
+        need(g["kind"] == "dag", "%s is neither a chain nor a DAG" % c["graph"])
+        blocks = [a["x"], a["z"], a["y"], [v for v in c["y"] if v not in a["y"]]]
+        need(all(isinstance(v, str) for b in blocks for v in b), "chain blocks must be concrete")
+        why = chain_failure(g["nodes"], g["edges"], blocks)
+        need(why is None, "not a chained graph: %s" % why)
+    A, B, C, D = blocks
+    for i in range(4):
+        for j in range(i + 1, 4):
+            ctx.th.relation("disjoint", blocks[i], blocks[j], "chain blocks are disjoint")
+    for mine, want, what in ((a["x"], A, "premise X = A"), (a["z"], B, "premise Z = B"), (a["y"], C, "premise Y = C"),
+                             (c["x"], A, "X = A"), (c["z"], B, "Z = B"), (c["y"], union(C, D), "Y = CD")):
+        ctx.eq(mine, want, what)
+    return sem("dsep", c["graph"])
+
+
+def _body(st):
+    return (st["body"], st["binders"]) if st.get("type") == "schema" else (ci_of(st), [])
+
+
+def markov(ctx, st, P):
+    (pb, pbind), (cb, cbind) = _body(P[0][0]), _body(st)
+    need(P[0][1] and P[0][1]["kind"] == "dsep", "Markov needs a d-separation premise")
+    need(not cb["dsep"] and _same(pbind, cbind), "conclusion must be the premise without _d")
+    for k in "xyz":
+        ctx.eq(cb[k], pb[k], "%s unchanged" % k, cbind)
+    return sem("prob", P[0][1]["graph"])
+
+
+def faithfulness(ctx, st, P):
+    (p, psem), (pr, _) = P
+    need(pr.get("type") == "principle" and pr.get("name") == "faithfulness", "cite the faithfulness assumption")
+    need(psem and psem["kind"] == "prob", "premise must be a probabilistic c.i.")
+    (pb, pbind), (cb, cbind) = _body(p), _body(st)
+    need(cb["dsep"] and cb["graph"] == pr["graph"] and _same(pbind, cbind), "conclusion must be a d-separation in %s" % pr["graph"])
+    for k in "xyz":
+        ctx.eq(cb[k], pb[k], "%s unchanged" % k, cbind)
+    return sem("dsep", pr["graph"])
+
+
+def _subst(t, names, vars_):
+    if "name" in t and t["name"] in names:
+        return names[t["name"]]
+    if "single" in t and isinstance(t["single"], str) and t["single"] in vars_:
+        return {"single": vars_[t["single"]]}
+    if "diff" in t:
+        return {"diff": [_subst(x, names, vars_) for x in t["diff"]]}
+    if "union" in t:
+        return {"union": [_subst(x, names, vars_) for x in t["union"]]}
+    return t
+
+
+def _subst_set(s, names, vars_):
+    return [e if isinstance(e, str) else {"family": e["family"], "index": _subst(e["index"], names, vars_)} for e in s]
+
+
+def _range_of(ctx, t) -> str:
+    if "full" in t:
+        return t["full"]
+    if "name" in t and t["name"] in ctx.th.subsets:
+        return ctx.th.subsets[t["name"]]
+    if "diff" in t:
+        return _range_of(ctx, t["diff"][0])
+    need(len(ctx.th.ranges) == 1, "cannot tell the index range of %r" % (t,))
+    return next(iter(ctx.th.ranges))
+
+
+def instantiation(ctx, st, P, bindings):
+    p, c = P[0][0], ci_of(st)
+    need(p.get("type") == "schema", "premise is not a schema")
+    need(isinstance(bindings, dict), "instantiation without bindings")
+    names, vars_ = dict(bindings.get("subset", {})), dict(bindings.get("member", {}))
+    want = {b["name"] for b in p["binders"]}
+    need(set(names) | set(vars_) == want and not set(names) & set(vars_), "bindings must match the binders")
+    for b in p["binders"]:
+        dom = _subst(b["domain"], names, vars_)
+        if b["kind"] == "subset":
+            need(b["name"] in names, "%s must be bound to an index set" % b["name"])
+            ctx.th.index_subset(names[b["name"]], dom, _range_of(ctx, dom), "instance of %s lies in its domain" % b["name"])
+        else:
+            need(b["name"] in vars_, "%s must be bound to an index" % b["name"])
+            ctx.th.index_member(vars_[b["name"]], dom, "instance of %s is a member of its domain" % b["name"])
+    body = p["body"]
+    need(c["dsep"] == body["dsep"] and c["graph"] == body["graph"], "instance must keep the schema's kind")
+    for k in "xyz":
+        ctx.eq(c[k], _subst_set(body[k], names, vars_), "%s is the instance's" % k)
+    return P[0][1]
+
+
+def generalisation(ctx, st, P, premise_label):
+    a = ci_of(P[0][0])
+    need(st.get("type") == "schema" and len(st["binders"]) == 1 and st["binders"][0]["kind"] == "member",
+         "conclusion must be 'for all i ∈ D: …'")
+    b = st["binders"][0]
+    i = b["name"]
+    need(i in ctx.th.index_vars and _same(ctx.th.index_vars[i], b["domain"]), "%s must be declared arbitrary in the domain" % i)
+    for j, dom in ctx.th.index_vars.items():   # another index declared relative to i ties i down
+        need(j == i or i not in index_names(dom, "single"), "%s is not arbitrary: %s's domain mentions it" % (i, j))
+    for lab in ctx.assumptions_of(premise_label):
+        need(i not in mentioned_vars(ctx.statements[lab]), "%s is not arbitrary: assumption (%s) mentions it" % (i, lab))
+    body = st["body"]
+    need(body["dsep"] == a["dsep"] and body["graph"] == a["graph"], "schema must keep the premise's kind")
+    for k in "xyz":
+        ctx.eq(body[k], a[k], "%s is the premise's" % k)
+    return P[0][1]
+
+
+def mentioned_vars(st) -> set:
+    if st.get("type") not in ("ci", "schema"):
+        return set()
+    body, binders = _body(st)
+    out = set()
+    for k in "xyz":
+        for e in body[k]:
+            if isinstance(e, dict):
+                out |= index_names(e["index"], "single")
+    return out - {b["name"] for b in binders}
+
+
+# rule name in the certificate -> (arity, function). New rules are one function and one line here.
+RULES = {
+    "symmetry": (1, symmetry), "decomposition": (1, decomposition), "weak union": (1, weak_union),
+    "contraction": (2, contraction), "intersection": (2, intersection), "d-separation": (0, d_separation),
+    "Lemma 1": (1, lemma1), "Markov": (1, markov), "faithfulness": (2, faithfulness),
+    "instantiation": (1, instantiation), "generalisation": (1, generalisation),
+}
+
+
+# -- walking a certificate ---------------------------------------------------------------------------------
+class FileCheck:
+    def __init__(self, f: dict):
+        self.f = f
+        self.th = Theory(f.get("declarations") or {})
+        self.graphs = f.get("graphs") or {}
+        self.statements, self.semantics, self.premises, self.kinds = {}, {}, {}, {}
+
+    def eq(self, a, b, what, binders=()):
+        self.th.relation("equal", a, b, what, binders)
+
+    def graph(self, name, kind):
+        g = self.graphs.get(name)
+        need(isinstance(g, dict) and (kind is None or g.get("kind") == kind), "%s is not a declared %s" % (name, kind or "graph"))
+        if g["kind"] == "dag":
+            need(set(v for e in g["edges"] for v in e) <= set(g["nodes"]), "edges outside the vertices of %s" % name)
+        return g
+
+    def assumptions_of(self, label) -> set:
+        out, todo = set(), [label]
+        while todo:
+            lab = todo.pop()
+            if self.kinds[lab] in ("assumption", "hypothesis"):
+                out.add(lab)
+            todo += self.premises[lab]
+        return out
+
+    def well_formed(self, st):
+        if st.get("type") not in ("ci", "schema"):
+            return
+        body, binders = _body(st)
+        for p, q in (("x", "y"), ("x", "z"), ("y", "z")):
+            self.th.relation("disjoint", body[p], body[q], "%s and %s are disjoint" % (p.upper(), q.upper()), binders)
+
+    def step(self, s: dict):
+        lab, kind, rule, st = s.get("label"), s.get("kind"), s.get("rule"), s.get("statement")
+        need(isinstance(lab, str) and lab and lab not in self.statements, "missing or repeated label %r" % (lab,))
+        need(isinstance(st, dict), "step without a statement")
+        prem = s.get("premises")
+        need(isinstance(prem, list) and all(p in self.statements for p in prem),
+             "a premise is missing or comes later (premises: %r)" % (prem,))
+        need(all(o.get("result") == "proved" for o in s.get("obligations", [])), "a side condition is not proved")
+        if kind in ("assumption", "hypothesis"):
+            need(rule == kind and not prem, "an %s has no premises and rule %r" % (kind, kind))
+            if st.get("type") == "principle":
+                need(st.get("name") == "faithfulness" and isinstance(st.get("graph"), str), "unknown principle")
+                mine = None
+            else:
+                body, _ = _body(st)
+                mine = sem("dsep", body["graph"]) if body["dsep"] else sem("prob")
+        else:
+            need(kind == "verified", "unknown step kind %r" % (kind,))
+            need(rule in RULES, "unknown rule %r: this checker cannot re-derive it" % (rule,))
+            arity, fn = RULES[rule]
+            need(len(prem) == arity, "%s takes %d premises, %d given" % (rule, arity, len(prem)))
+            P = [(self.statements[p], self.semantics[p]) for p in prem]
+            if rule == "instantiation":
+                mine = fn(self, st, P, s.get("bindings"))
+            elif rule == "generalisation":
+                mine = fn(self, st, P, prem[0])
+            else:
+                mine = fn(self, st, P)
+        self.well_formed(st)
+        need(_same(mine, s.get("semantics")), "semantics %r claimed, %r re-derived" % (s.get("semantics"), mine))
+        self.statements[lab], self.semantics[lab], self.premises[lab], self.kinds[lab] = st, mine, prem, kind
+
+
+def check_file(f: dict) -> tuple[list[str], list[str]]:
+    """Re-derive every step of one file's certificate. Returns (info lines, rejection reasons)."""
+    fc, errors = FileCheck(f), []
+    for s in f.get("steps", []):
+        try:
+            fc.step(s)
+        except Reject as e:
+            errors.append("step (%s): %s" % (s.get("label"), e))
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError, z3.Z3Exception) as e:
+            errors.append("step (%s): malformed (%s: %s)" % (s.get("label"), type(e).__name__, e))
+        if errors:
+            break                          # later steps may rest on the rejected one
+    counts = {k: sum(1 for v in fc.kinds.values() if v == k) for k in ("verified", "assumption", "hypothesis")}
+    if not errors and counts != f.get("summary"):
+        errors.append("the certificate's summary %r does not match its steps %r" % (f.get("summary"), counts))
+    for fl in f.get("failed", []):
+        errors.append("line %s: the original check failed: %s" % (fl.get("line"), fl.get("message")))
+    info = ["%s: %d steps re-verified, %d assumptions, %d hypotheses"
+            % (f.get("file"), counts["verified"], counts["assumption"], counts["hypothesis"])]
+    info += ["  assumed (%s)" % lab for lab, k in fc.kinds.items() if k == "assumption"]
+    info += ["  hypothesis (%s)" % lab for lab, k in fc.kinds.items() if k == "hypothesis"]
+    return info, errors
+
+
+def check_certificate(cert) -> tuple[list[str], list[str]]:
+    if not (isinstance(cert, dict) and cert.get("format") == "graphoid-certificate" and cert.get("version") == 1):
+        return [], ["not a graphoid certificate (format version 1)"]
+    files = cert.get("files")
+    if not isinstance(files, list) or not files:
+        return [], ["the certificate lists no files"]
+    info, errors = [], []
+    for f in files:
+        if not isinstance(f, dict):
+            errors.append("malformed file entry")
+            continue
+        i, e = check_file(f)
+        info += i
+        errors += ["%s: %s" % (f.get("file"), x) for x in e]
+    return info, errors
+
+
+def main(argv=None, out=sys.stdout) -> int:
+    """Exit code 0: every step re-derived; 1: rejected; 2: unusable input."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: recheck CERT.json", file=sys.stderr)
+        return 2
+    try:
+        with open(argv[0], encoding="utf-8") as fh:
+            cert = json.load(fh)
+    except (OSError, ValueError, RecursionError) as e:
+        print("recheck: cannot read %s: %s" % (argv[0], e), file=sys.stderr)
+        return 2
+    info, errors = check_certificate(cert)
+    for line in info:
+        print(line, file=out)
+    for e in errors:
+        print("REJECTED: " + e, file=out)
+    print("recheck: %s" % ("ACCEPTED" if not errors else "REJECTED (%d problem%s)" % (len(errors), "" if len(errors) == 1 else "s")), file=out)
+    return 0 if not errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
