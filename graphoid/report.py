@@ -22,6 +22,7 @@ class StepResult:
     seconds: float = 0.0
     kind: str = ""
     source: str = ""
+    expansion: str = ""         # for `by auto`: the derivation the kernel re-checked
 
 
 @dataclass

@@ -34,10 +34,14 @@ PREMISE_COUNT = {"symmetry": 1, "decomposition": 1, "weak_union": 1, "contractio
                  "intersection": 2, "lemma1": 1, "markov": 1, "instantiate": 1, "generalize": 1,
                  "faithfulness": 2, "nonadjacent": 1}
 
-# Extension points: other modules register rules that need more than the core kernel
-# (proof search, factorisation, enumeration). Each gets (checker, item, claim, premises) and
-# returns a Fact minted by the kernel.
-EXTRA_RULES: dict = {}
+# Rules that need more than one kernel call (proof search, factorisation, enumeration). Each gets
+# (checker, item, claim, refs) and returns a Fact minted by the kernel.
+def _auto(checker, item, claim, refs):
+    from .search.auto import auto_rule
+    return auto_rule(checker, item, claim, refs)
+
+
+EXTRA_RULES: dict = {"auto": _auto}
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Checker:
     facts: dict[str, Fact] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)
     report: ProofReport | None = None
+    expansions: dict = field(default_factory=dict)   # label -> derivation text of `by auto`
 
     def __post_init__(self):
         self.kernel = Kernel(self.env.theory())
@@ -271,10 +276,13 @@ class Checker:
 
     def _record(self, item: Item, fact: Fact, status: str, t0: float):
         self.facts[item.label] = fact
+        if fact.open_cases:
+            raise self.err(item.line, item.col, "the step rests on an undischarged case")
         self.report.steps.append(StepResult(
-            label=item.label, line=item.line, col=item.col, status=status,
+            label=item.label, line=item.line, col=item.col, status=status, expansion=self.expansions.get(item.label, ""),
             statement=statement_text(fact.statement, self.env.decl),
-            rule=fact.rule, premises=tuple(self._label_of(p) for p in fact.premises),
+            rule=("auto: " + fact.rule) if item.rule == "auto" else fact.rule,
+            premises=tuple(self._label_of(p) for p in fact.premises),
             semantics=fact.semantics.describe() if fact.semantics else "",
             obligations=fact.obligations, fact=fact, seconds=time.perf_counter() - t0, kind=item.kind,
             source=item.text))

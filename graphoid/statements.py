@@ -71,10 +71,11 @@ class Semantics:
     kind: str
     graph: str | None = None
     positive: bool = False
+    gaussian: bool = False   # only Gaussian distributions (composition or weak transitivity was used)
 
     @staticmethod
-    def prob(positive: bool = False, graph: str | None = None) -> "Semantics":
-        return Semantics("prob", graph, positive)
+    def prob(positive: bool = False, graph: str | None = None, gaussian: bool = False) -> "Semantics":
+        return Semantics("prob", graph, positive, gaussian)
 
     @staticmethod
     def d(graph: str) -> "Semantics":
@@ -83,7 +84,10 @@ class Semantics:
     def describe(self) -> str:
         if self.kind == "dsep":
             return "d-separation in %s" % self.graph
-        s = "strictly positive distributions" if self.positive else "all distributions"
+        if self.gaussian:
+            s = "regular Gaussian distributions" if self.positive else "Gaussian distributions"
+        else:
+            s = "strictly positive distributions" if self.positive else "all distributions"
         if self.graph:
             s += " compatible with %s" % self.graph
         return s

@@ -13,16 +13,24 @@ class Fact:
     """A statement the kernel has checked, with the rule that produced it, the facts it rests on,
     the semantics it holds in, and every side condition (obligation) the check relied on.
 
-    kind: 'derived' (checked by a rule), 'assumption' (taken as given) or 'hypothesis' (a graph fact
-    stated, not checked, for later confirmation by enumeration)."""
+    kind: 'derived' (checked by a rule), 'assumption' (taken as given), 'hypothesis' (a graph fact
+    stated, not checked, for later confirmation by enumeration) or 'case' (supposed inside a proof by
+    cases and discharged by it)."""
 
-    __slots__ = ("statement", "rule", "premises", "semantics", "obligations", "kind", "note", "_sealed")
+    __slots__ = ("statement", "rule", "premises", "semantics", "obligations", "kind", "note",
+                 "open_cases", "_sealed")
 
     def __init__(self, token: Any, statement, rule: str, premises: tuple["Fact", ...],
                  semantics: Semantics | None, obligations: tuple[Obligation, ...] = (),
-                 kind: str = "derived", note: str = ""):
+                 kind: str = "derived", note: str = "", discharged: frozenset = frozenset()):
         if token is not _MINT:
             raise PermissionError("Facts are minted only by the graphoid kernel")
+        # A fact resting on a supposed case (proof by cases) is conditional until the case split
+        # that introduced the case discharges it; a fact with open cases is never a result.
+        open_cases = frozenset().union(*(p.open_cases for p in premises)) - discharged
+        if kind == "case":
+            open_cases |= {id(self)}
+        object.__setattr__(self, "open_cases", open_cases)
         for name, value in (("statement", statement), ("rule", rule), ("premises", tuple(premises)),
                             ("semantics", semantics), ("obligations", tuple(obligations)),
                             ("kind", kind), ("note", note)):

@@ -58,7 +58,7 @@ class Kernel:
             raise RuleError("%s: premise %s is a schema; instantiate it first" % (rule, statement_text(f.statement)))
         return f.statement
 
-    def _combine(self, rule: str, premises: list[Fact], c: CI, positive: bool = False) -> Semantics:
+    def _combine(self, rule: str, premises: list[Fact], c: CI, positive: bool = False, gaussian: bool = False) -> Semantics:
         """Semantics of a conclusion from its premises; the claimed statement must match it."""
         kinds = {p.semantics.kind for p in premises}
         if len(kinds) > 1:
@@ -77,10 +77,11 @@ class Kernel:
         if c.dsep:
             raise RuleError("%s: the premises are probabilistic c.i. statements, so the conclusion "
                             "cannot be a d-separation (drop the _d)" % rule)
-        return Semantics.prob(positive or any(p.semantics.positive for p in premises), graph)
+        return Semantics.prob(positive or any(p.semantics.positive for p in premises), graph,
+                              gaussian or any(p.semantics.gaussian for p in premises))
 
-    def _mint(self, statement, rule, premises, semantics, obs, kind="derived", note="") -> Fact:
-        return Fact(_MINT, statement, rule, tuple(premises), semantics, tuple(obs), kind, note)
+    def _mint(self, statement, rule, premises, semantics, obs, kind="derived", note="", discharged=frozenset()) -> Fact:
+        return Fact(_MINT, statement, rule, tuple(premises), semantics, tuple(obs), kind, note, discharged)
 
     # -- assumptions ---------------------------------------------------------------------------
     def assume(self, statement, note: str = "", kind: str = "assumption", premises=()) -> Fact:
@@ -215,6 +216,64 @@ class Kernel:
                  "the conclusion's right side must be Y ∪ W = %s; it is %s" % (self._txt(yw), self._txt(c.y)))
         self._well_formed(obs, r, c)
         return self._mint(c, r, [p1, p2], sem, obs)
+
+    # -- axioms valid for Gaussian distributions and for d-separation ----------------------------
+    def composition(self, p1: Fact, p2: Fact, c: CI) -> Fact:
+        """(X ⊥ Y | Z) & (X ⊥ W | Z) ⇒ (X ⊥ YW | Z). Holds for d-separation and Gaussian distributions,
+        not in general: a probabilistic conclusion is marked Gaussian."""
+        r = "composition"
+        a, b = self._ci(p1, r), self._ci(p2, r)
+        sem = self._combine(r, [p1, p2], c, gaussian=True)
+        obs: list = []
+        self._same_x(obs, r, a, c, "first premise")
+        self._same_x(obs, r, b, c, "second premise")
+        for which, q in (("first", a), ("second", b)):
+            self._eq(obs, r, q.z, c.z, "the %s premise conditions on Z" % which,
+                     "the %s premise must condition on Z = %s; it conditions on %s" % (which, self._txt(c.z), self._txt(q.z)))
+        yw = a.y | b.y
+        self._eq(obs, r, c.y, yw, "the conclusion's right side is Y ∪ W",
+                 "the conclusion's right side must be Y ∪ W = %s; it is %s" % (self._txt(yw), self._txt(c.y)))
+        self._well_formed(obs, r, c)
+        return self._mint(c, r, [p1, p2], sem, obs)
+
+    def suppose(self, c: CI, note: str = "") -> Fact:
+        """A case of a proof by cases: usable only until weak_transitivity_cases discharges it."""
+        obs: list = []
+        self._well_formed(obs, "case", c, "the case")
+        sem = Semantics.d(c.graph) if c.dsep else Semantics.prob()
+        return self._mint(c, "case", (), sem, obs, "case", note)
+
+    def weak_transitivity_cases(self, p1: Fact, p2: Fact, case1: Fact, then1: Fact,
+                                case2: Fact, then2: Fact, c: CI) -> Fact:
+        """Weak transitivity (X ⊥ Y | Z) & (X ⊥ Y | Zγ) ⇒ (X ⊥ γ | Z) ∨ (γ ⊥ Y | Z), γ one variable, used
+        as a proof by cases: if the goal follows in both cases, it follows. Valid for d-separation
+        and Gaussian distributions."""
+        r = "weak transitivity"
+        a, b = self._ci(p1, r), self._ci(p2, r)
+        if case1.kind != "case" or case2.kind != "case":
+            raise RuleError("%s: the cases must be supposed, not derived" % r)
+        sem = self._combine(r, [p1, p2, then1, then2], c, gaussian=True)
+        obs: list = []
+        self._eq(obs, r, a.x, b.x, "both premises have the same X", "both premises must have the same left side")
+        self._eq(obs, r, a.y, b.y, "both premises have the same Y", "both premises must have the same right side")
+        g = b.z - a.z
+        if not (g.concrete and len(g.scalars) == 1):
+            raise RuleError("%s: the second premise must condition on Z plus one variable γ" % r, obs)
+        self._check(obs, r, self.sets.subset(a.z, b.z, "Z ⊆ Zγ"), "the second premise must condition on Z plus one variable γ")
+        self._well_formed(obs, r, a, "the first premise")
+        self._check(obs, r, self.sets.disjoint(g, a.x | a.y, "γ is outside X ∪ Y"), "γ must lie outside X ∪ Y")
+        want = (CI(a.x, g, a.z, a.dsep, a.graph), CI(g, a.y, a.z, a.dsep, a.graph))
+        for k, (cf, w) in enumerate(zip((case1, case2), want), 1):
+            s_ = cf.statement
+            for n, s1, s2 in (("X", s_.x, w.x), ("Y", s_.y, w.y), ("Z", s_.z, w.z)):
+                self._eq(obs, r, s1, s2, "case %d has the required %s" % (k, n),
+                         "case %d must be %s" % (k, statement_text(w, self.sets.decl)))
+        for k, t in enumerate((then1, then2), 1):
+            for n, s1, s2 in (("X", t.statement.x, c.x), ("Y", t.statement.y, c.y), ("Z", t.statement.z, c.z)):
+                self._eq(obs, r, s1, s2, "case %d ends in the goal's %s" % (k, n),
+                         "case %d must end in the goal %s" % (k, statement_text(c, self.sets.decl)))
+        return self._mint(c, r, [p1, p2, then1, then2], sem, obs,
+                          discharged=frozenset({id(case1), id(case2)}))
 
     def _same_x(self, obs, r, a: CI, c: CI, which="the premise"):
         self._eq(obs, r, c.x, a.x, "the left side X is unchanged (%s)" % which,

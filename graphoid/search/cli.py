@@ -1,0 +1,288 @@
+"""`graphoid prove` and `graphoid models`: read a query, ask search for a derivation or a
+counter-model, have the kernel re-check the derivation, and print the answer."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+from ..kernel import Kernel, RuleError
+from ..statements import CI, ci_text
+from ..syntax.parser import GphError, parse_query_tree
+from ..syntax.resolve import Env, ResolveError, Resolver
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+AXIOM_SEMANTICS = {
+    "semigraphoid": "valid in every distribution",
+    "graphoid": "valid in every strictly positive distribution",
+    "gaussoid": "valid in every regular Gaussian distribution",
+}
+
+
+class QueryError(Exception):
+    pass
+
+
+def parse_query(text: str):
+    """'P1, P2 ⊢ G' → ([CI...], CI, variables). Juxtaposed single letters are separate variables."""
+    tree = parse_query_tree(text)
+    env = Env(implicit=True)
+    rs = Resolver(env)
+    stmts = [c for c in tree.children if c is not None and not hasattr(c, "type")]
+    out = []
+    for t in stmts:
+        if t.data == "schema":
+            raise QueryError("queries take plain c.i. statements, not 'for all' schemas")
+        c = rs.statement(t)
+        if not c.concrete:
+            raise QueryError("queries take concrete variables")
+        out.append(c)
+    variables: list[str] = []
+    for c in out:
+        for part in (c.x, c.y, c.z):
+            for v in sorted(part.scalars):
+                if v not in variables:
+                    variables.append(v)
+    for c in out:
+        for a, b, na, nb in ((c.x, c.y, "left", "right"), (c.x, c.z, "left", "conditioning"), (c.y, c.z, "right", "conditioning")):
+            common = a.scalars & b.scalars
+            if common:
+                raise QueryError("%s: the %s and %s sides share %s; the sets of a statement must be disjoint"
+                                 % (ci_text(c), na, nb, ", ".join(sorted(common))))
+        if not c.x.scalars or not c.y.scalars:
+            raise QueryError("%s: both sides of ⊥⊥ must be nonempty" % ci_text(c))
+    return out[:-1], out[-1], variables
+
+
+def _label(i: int) -> str:
+    return "p%d" % (i + 1)
+
+
+def derivation_script(premises, goal, derivation, variables, dsep_graph=None) -> str | None:
+    """The derivation as a .gph script (None if it has a case split, which scripts cannot express)."""
+    from .derivation import CaseSplit
+    if any(isinstance(it, CaseSplit) for it in derivation):
+        return None
+    lines = ["variables " + ", ".join(variables)]
+    for i, p in enumerate(premises):
+        lines.append("assume (%s): %s" % (_label(i), ci_text(p)))
+    k = len(premises)
+    labels = [_label(i) for i in range(k)]
+    for n, st in enumerate(derivation, 1):
+        c = CI.of(*st.conclusion)
+        lab = str(n)
+        refs = ", ".join("(%s)" % labels[p] for p in st.premises)
+        lines.append("have (%s): %s by %s(%s)" % (lab, ci_text(c), st.rule, refs))
+        labels.append(lab)
+    return "\n".join(lines) + "\n"
+
+
+def _graph_from_arg(arg: str):
+    """--graph takes a .gph file with one graph, or edges like 'A->B, B->C'."""
+    from ..graphs.dag import DAG
+    from ..script import check_text
+    if os.path.exists(arg):
+        with open(arg, encoding="utf-8") as fh:
+            text = fh.read()
+    else:
+        edges = arg.replace(";", ",")
+        names = sorted({tok.strip() for part in edges.split(",") for tok in part.replace("<-", "->").split("->") if tok.strip()})
+        text = "variables %s\ngraph G: %s\n" % (", ".join(names), edges)
+    rep = check_text(text, arg if os.path.exists(arg) else "<--graph>")
+    if rep.parse_error is not None or rep.env is None:
+        raise QueryError("cannot read the graph: %s" % (rep.parse_error or "bad graph"))
+    graphs = [g for g in rep.env.graphs.values() if isinstance(g, DAG)]
+    if len(graphs) != 1:
+        raise QueryError("the graph file must declare exactly one concrete graph; it declares %d" % len(graphs))
+    return graphs[0]
+
+
+def prove_main(args) -> int:
+    t0 = time.perf_counter()
+    try:
+        premises, goal, variables = parse_query(args.query)
+    except GphError as e:
+        print(e.render(), file=sys.stderr)
+        return EXIT_USAGE
+    except (ResolveError, QueryError) as e:
+        print("graphoid: error: %s" % e, file=sys.stderr)
+        return EXIT_USAGE
+    if args.timeout <= 0:
+        print("graphoid: error: --timeout must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    if args.graph:
+        try:
+            return _prove_in_graph(args, premises, goal)
+        except QueryError as e:
+            print("graphoid: error: %s" % e, file=sys.stderr)
+            return EXIT_USAGE
+    from . import decide
+    triples = [c.triple() for c in premises]
+    try:
+        res = decide(triples, goal.triple(), variables, axioms=args.axioms, budget_s=args.timeout)
+    except ValueError as e:
+        print("graphoid: error: %s" % e, file=sys.stderr)
+        return EXIT_USAGE
+    out: dict = {"query": args.query, "axioms": args.axioms, "status": res.status,
+                 "semantics": AXIOM_SEMANTICS[args.axioms]}
+    script = None
+    if res.status == "proved":
+        # The kernel re-checks the proposed derivation; a rejected step means a search bug, and the
+        # answer degrades to unknown rather than ever claiming a proof.
+        k = Kernel()
+        facts = [k.assume(p) for p in premises]
+        try:
+            fact = replay(k, facts, res.derivation, goal)
+            out["kernel"] = "re-checked %d steps" % _count_steps(res.derivation)
+            out["semantics_of_result"] = fact.semantics.describe()
+        except RuleError as e:
+            res.status = "unknown"
+            out["status"] = "unknown"
+            out["reason"] = "the kernel rejected a proposed step (%s); please report this" % e
+        script = derivation_script(premises, goal, res.derivation, variables)
+        out["derivation"] = res.derivation_text()
+        if script:
+            out["script"] = script
+    elif res.status == "refuted":
+        out["counter_model"] = res.counter_model_text()
+        if res.dag_witness is not None:
+            out["dag_witness"] = sorted([list(e) for e in res.dag_witness.edges])
+        if res.dist_witness is not None:
+            out["distribution_witness"] = res.dist_witness.text()
+        if res.dag_witness is None and res.dist_witness is None:
+            out["witness"] = ("no concrete witness found; the closed structure alone refutes the "
+                              "implication under the %s axioms" % args.axioms)
+    else:
+        out["reason"] = res.reason or "budget exhausted"
+    out["seconds"] = round(time.perf_counter() - t0, 4)
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    elif args.latex and res.status == "proved" and script:
+        from ..export.latex import document
+        from ..script import check_text
+        rep = check_text(script, "derivation")
+        sys.stdout.write(document(rep))
+    else:
+        _print_text(out, res)
+    return {"proved": EXIT_OK, "refuted": EXIT_FAIL}.get(res.status, EXIT_UNKNOWN)
+
+
+def _count_steps(items) -> int:
+    from .derivation import CaseSplit
+    n = 0
+    for it in items:
+        if isinstance(it, CaseSplit):
+            n += 1 + sum(_count_steps(b) + 1 for b in it.branches)
+        else:
+            n += 1
+    return n
+
+
+def _print_text(out: dict, res) -> None:
+    st = out["status"]
+    if st == "proved":
+        print("proved under the %s axioms (%s); %s by the kernel" % (out["axioms"], out["semantics"], out.get("kernel", "")))
+        print(out.get("script") or out["derivation"], end="" if out.get("script") else "\n")
+    elif st == "refuted":
+        print("refuted under the %s axioms: the goal does not follow" % out["axioms"])
+        print(out["counter_model"])
+        if "dag_witness" in out:
+            edges = ", ".join("%s -> %s" % tuple(e) for e in out["dag_witness"]) or "no edges"
+            print("DAG witness (its d-separations hold the premises, not the goal; checked): " + edges)
+        if "distribution_witness" in out:
+            print("distribution witness (exact rationals; premises hold, goal fails; checked):")
+            print(out["distribution_witness"])
+        if "witness" in out:
+            print(out["witness"])
+    else:
+        print("unknown: %s" % out.get("reason", ""))
+    print("(%.3f s)" % out["seconds"])
+
+
+def _prove_in_graph(args, premises, goal) -> int:
+    """d-separation in one DAG: the goal is read off the graph by the kernel."""
+    from ..statements import CI as _CI
+    g = _graph_from_arg(args.graph)
+    k = Kernel()
+
+    def as_d(c):
+        return _CI(c.x, c.y, c.z, True, g.name)
+
+    out: dict = {"query": args.query, "graph": sorted([list(e) for e in g.edges])}
+    missing = sorted(set().union(*(c.x.scalars | c.y.scalars | c.z.scalars for c in premises + [goal])) - set(g.nodes))
+    if missing:
+        raise QueryError("not vertices of the graph: " + ", ".join(missing))
+    failing = []
+    for p in premises:
+        try:
+            k.d_separation(g, as_d(p))
+        except RuleError:
+            failing.append(ci_text(p))
+    try:
+        k.d_separation(g, as_d(goal))
+        out["status"] = "proved"
+        out["proof"] = "%s read off the graph by d-separation (kernel-checked)" % ci_text(as_d(goal))
+        code = EXIT_OK
+    except RuleError as e:
+        if failing:
+            out["status"] = "proved"
+            out["proof"] = ("vacuously: the premise%s %s do%s not hold in this graph"
+                            % ("" if len(failing) == 1 else "s", ", ".join(failing), "es" if len(failing) == 1 else ""))
+            code = EXIT_OK
+        else:
+            out["status"] = "refuted"
+            out["counter_model"] = "the graph itself: every premise is a d-separation in it, the goal is not (%s)" % e
+            code = EXIT_FAIL
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(out["status"] + ": " + out.get("proof", out.get("counter_model", "")))
+    return code
+
+
+def models_main(args) -> int:
+    from .models import count_structures, enumerate_structures, structure_text
+    n = args.vars
+    if n < 2 or n > 6:
+        print("graphoid: error: --vars must be between 2 and 6 (the number of structures explodes beyond)", file=sys.stderr)
+        return EXIT_USAGE
+    names = [chr(ord("A") + i) for i in range(n)]
+    bar = _Progress(sys.stderr) if sys.stderr.isatty() or os.environ.get("GRAPHOID_PROGRESS") else None
+    if args.count:
+        c = count_structures(n, args.axioms, progress=bar)
+        if bar:
+            bar.done()
+        print("%d %s structures on %d variables" % (c, args.axioms, n))
+        return EXIT_OK
+    k = 0
+    for s in enumerate_structures(n, args.axioms, progress=bar):
+        k += 1
+        print("%d: %s" % (k, structure_text(s, names)))
+    if bar:
+        bar.done()
+    print("%d %s structures on %d variables" % (k, args.axioms, n))
+    return EXIT_OK
+
+
+class _Progress:
+    def __init__(self, stream):
+        self.stream = stream
+        self.last = 0.0
+
+    def __call__(self, found, fraction):
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * max(0.0, min(1.0, fraction)))
+        self.stream.write("\r[%s%s] %5.1f%%  %d found" % ("#" * filled, "." * (width - filled), 100 * fraction, found))
+        self.stream.flush()
+
+    def done(self):
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+from .replay import replay  # noqa: E402  (after the helpers it uses are defined)

@@ -1,0 +1,68 @@
+"""Replays a derivation proposed by proof search through the trusted kernel, step by step.
+Search proposes; only what the kernel re-checks here becomes a Fact."""
+from __future__ import annotations
+
+from ..kernel import Fact, Kernel, RuleError
+from ..sets import VarSet
+from ..statements import CI
+from .derivation import CaseSplit, Step
+
+ONE_PREMISE = {"symmetry", "decomposition", "weak_union"}
+TWO_PREMISES = {"contraction", "intersection", "composition"}
+
+
+def _ci(triple, like: CI) -> CI:
+    x, y, z = triple
+    return CI(VarSet.of(x), VarSet.of(y), VarSet.of(z), like.dsep, like.graph)
+
+
+def replay(kernel: Kernel, premises: list[Fact], derivation: list, goal: CI) -> Fact:
+    """Re-check every step with the kernel; returns the Fact for the last step, which must be the goal.
+    Raises RuleError if any step is rejected (a bug in search, never a proof)."""
+    if not premises:
+        like = goal
+    else:
+        like = premises[0].statement
+    facts = list(premises)
+    last = _run(kernel, facts, derivation, like, goal)
+    if last is None:
+        raise RuleError("the derivation is empty")
+    s = last.statement
+    if (s.x, s.y, s.z) != (goal.x, goal.y, goal.z):
+        raise RuleError("the derivation ends in %s, not in the goal" % (s,))
+    if last.open_cases:
+        raise RuleError("the derivation rests on an undischarged case")
+    return last
+
+
+def _run(kernel: Kernel, facts: list[Fact], items, like: CI, goal: CI) -> Fact | None:
+    last = None
+    for it in items:
+        if isinstance(it, CaseSplit):
+            i, j = it.premises
+            thens, cases = [], []
+            for case, branch in zip(it.cases, it.branches):
+                sub = list(facts)
+                c = kernel.suppose(_ci(case, like))
+                sub.append(c)
+                end = _run(kernel, sub, branch, like, goal)
+                if end is None:
+                    end = c
+                cases.append(c)
+                thens.append(end)
+            last = kernel.weak_transitivity_cases(facts[i], facts[j], cases[0], thens[0], cases[1], thens[1],
+                                                  _ci((goal.x.scalars, goal.y.scalars, goal.z.scalars), like))
+            facts.append(last)
+            continue
+        if not isinstance(it, Step):
+            raise RuleError("unknown derivation item %r" % (it,))
+        concl = _ci(it.conclusion, like)
+        prem = [facts[k] for k in it.premises]
+        if it.rule in ONE_PREMISE and len(prem) == 1:
+            last = getattr(kernel, it.rule)(prem[0], concl)
+        elif it.rule in TWO_PREMISES and len(prem) == 2:
+            last = getattr(kernel, it.rule)(prem[0], prem[1], concl)
+        else:
+            raise RuleError("search proposed an unknown step %s with %d premises" % (it.rule, len(prem)))
+        facts.append(last)
+    return last
