@@ -43,6 +43,12 @@ def render_report(rep, out) -> None:
         if s.status == "failed":
             print(s.error.render(), file=out)
     sm = rep.summary()
+    for status, title in (("assumption", "assumed (not checked)"), ("hypothesis", "graph hypotheses (stated, not checked)")):
+        rows = [st for st in rep.steps if st.status == status]
+        if rows:
+            print("%s: %s" % (rep.file, title), file=out)
+            for st in rows:
+                print("  (%s) %s%s" % (st.label, st.statement, ("  [" + st.evidence + "]") if getattr(st, "evidence", "") else ""), file=out)
     parts = ["%d verified" % sm["verified"], "%d assumption%s" % (sm["assumptions"], "" if sm["assumptions"] == 1 else "s")]
     if sm["hypotheses"]:
         parts.append("%d graph hypothes%s (stated, not checked)" % (sm["hypotheses"], "is" if sm["hypotheses"] == 1 else "es"))

@@ -23,6 +23,7 @@ class StepResult:
     kind: str = ""
     source: str = ""
     expansion: str = ""         # for `by auto`: the derivation the kernel re-checked
+    evidence: str = ""          # for hypotheses: e.g. "checked for n ≤ 3 by enumeration (N graphs)"
 
 
 @dataclass
@@ -77,6 +78,9 @@ class ProofReport:
                                  "seconds": round(o.seconds, 6), "detail": o.detail} for o in s.obligations],
             })
         out = {"summary": self.summary(), "steps": steps,
+               "assumptions": [{"label": s.label, "statement": s.statement} for s in self.steps if s.status == "assumption"],
+               "hypotheses": [{"label": s.label, "statement": s.statement, "evidence": s.evidence}
+                              for s in self.steps if s.status == "hypothesis"],
                "errors": [{"file": e.file, "line": e.line, "col": e.col, "message": e.message}
                           for e in self.errors()]}
         return out

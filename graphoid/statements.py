@@ -122,9 +122,17 @@ def _idx_atom(e: IndexExpr) -> str:
 
 def _family_term(f: str, e: IndexExpr, decl=None) -> str:
     if decl is not None:
-        for sub, (base, idx) in decl.families.items():
-            if base == f and idx == e:
+        # Prefer the names a script declared: C for A over I_C, C_{\i} for A over I_C \ {i},
+        # and C_i for A_i when i was declared an arbitrary member of I_C.
+        for sub, (base, dom) in decl.families.items():
+            if base != f:
+                continue
+            if e == dom:
                 return sub
+            if isinstance(e, IDiff) and e.left == dom:
+                return "%s_{\\%s}" % (sub, _idx_atom(e.right))
+            if isinstance(e, ISingle) and isinstance(e.term, str) and decl.index_vars.get(e.term) == dom:
+                return "%s_%s" % (sub, e.term) if len(e.term) == 1 else "%s_{%s}" % (sub, e.term)
     if isinstance(e, IFull):
         return f
     t = index_src(e)
@@ -134,16 +142,16 @@ def _family_term(f: str, e: IndexExpr, decl=None) -> str:
 
 
 def set_text(s: VarSet, decl=None, braces: bool = False) -> str:
-    """Juxtaposition when every element is one character or a family term; braces otherwise
-    (or always, with braces=True, as error messages do)."""
+    """Juxtaposition as the paper writes sets (family terms first, then single-character
+    names: ZBΛ); braces when a name is longer than one character, or always with braces=True
+    (as error messages do)."""
     scal = sorted(s.scalars)
     terms = [_family_term(f, e, decl) for f, e in s.fams]
     if not scal and not terms:
         return "∅"
     if not braces and all(len(n) == 1 for n in scal):
-        parts = "".join(scal)
-        return " ".join(([parts] if parts else []) + terms) if terms else parts
-    return "{" + ", ".join(scal + terms) + "}"
+        return "".join(terms + scal)
+    return "{" + ", ".join(terms + scal) + "}"
 
 
 def ci_text(c: CI, decl=None) -> str:

@@ -223,6 +223,15 @@ class Resolver:
                 name = token_name(b.children[0].children[0])
                 kind = "subset" if b.data == "subset_binder" else "member"
                 dom = self.index(b.children[2])
+                # A bound name may coincide with a declared one only when the declaration says the
+                # same (an arbitrary i ∈ I_C bound as ∀i ∈ I_C); otherwise side conditions inside
+                # the schema would silently use the outer declaration.
+                d = self.env.decl
+                clash = (d.index_vars.get(name) != dom if kind == "member" and name in d.index_vars
+                         else name in d.index_vars or name in d.subsets or name in d.ranges)
+                if clash:
+                    line, col = position(b)
+                    raise ResolveError("%s is already declared with another meaning; use another name for the bound variable" % name, line, col)
                 binders.append(Binder(name, kind, dom))
                 self._binders[name] = kind
             try:
