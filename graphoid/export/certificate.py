@@ -10,6 +10,7 @@ import os
 from ..graphs.dag import DAG, AbstractGraph, ChainedGraph
 from ..sets import IDiff, IEmpty, IFull, IName, IndexExpr, ISingle, IUnion, VarSet
 from ..statements import CI, Schema, Semantics
+from .. import statements as _st
 
 FORMAT = "graphoid-certificate"
 VERSION = 1
@@ -49,9 +50,18 @@ def statement_json(s) -> dict:
     if isinstance(s, Schema):
         return {"type": "schema",
                 "binders": [{"name": b.name, "kind": b.kind, "domain": index_json(b.domain)} for b in s.binders],
-                "body": ci_json(s.body)}
-    if isinstance(s, tuple) and len(s) == 3 and s[0] == "principle":
-        return {"type": "principle", "name": s[1], "graph": s[2]}
+                "body": statement_json(s.body)}
+    NoEdge, Chained = getattr(_st, "NoEdge", ()), getattr(_st, "Chained", ())
+    Determines, Principle = getattr(_st, "Determines", ()), getattr(_st, "Principle", ())
+    if NoEdge and isinstance(s, NoEdge):
+        return {"type": "noedge", "x": set_json(s.x), "y": set_json(s.y), "graph": s.graph,
+                "directed": bool(s.directed)}
+    if Chained and isinstance(s, Chained):
+        return {"type": "chained", "graph": s.graph, "blocks": [set_json(b) for b in s.blocks]}
+    if Determines and isinstance(s, Determines):
+        return {"type": "determines", "source": set_json(s.source), "target": set_json(s.target)}
+    if Principle and isinstance(s, Principle):
+        return {"type": "principle", "name": s.name, "graph": s.graph}
     # Anything else (e.g. a claim only a later rule understands) is carried opaquely; the
     # rechecker rejects rules it does not know, so an opaque statement is never accepted blindly.
     return {"type": "opaque", "text": str(s)}
@@ -60,7 +70,8 @@ def statement_json(s) -> dict:
 def semantics_json(sem: Semantics | None):
     if sem is None:
         return None
-    return {"kind": sem.kind, "graph": sem.graph, "positive": bool(sem.positive)}
+    return {"kind": sem.kind, "graph": sem.graph, "positive": bool(sem.positive),
+            "gaussian": bool(getattr(sem, "gaussian", False))}
 
 
 def obligation_json(o) -> dict:
@@ -123,7 +134,7 @@ def _bindings(step, fact, env) -> dict | None:
 
 # -- the certificate ------------------------------------------------------------------------------
 def _kind(fact) -> str:
-    return {"assumption": "assumption", "hypothesis": "hypothesis"}.get(fact.kind, "verified")
+    return fact.kind if fact.kind in ("assumption", "hypothesis", "case") else "verified"
 
 
 def report_certificate(rep) -> dict:
@@ -152,6 +163,12 @@ def report_certificate(rep) -> dict:
                  "obligations": [obligation_json(o) for o in fact.obligations]}
         if step is not None:
             entry["line"] = step.line
+        done = frozenset().union(*(getattr(p, "open_cases", frozenset()) for p in fact.premises)) \
+            - getattr(fact, "open_cases", frozenset())
+        if done:   # cases closed by a proof by cases; each was emitted as a premise of a branch
+            entry["discharged"] = sorted(ids[c] for c in done if c in ids)
+            if len(entry["discharged"]) != len(done):
+                entry["discharged"] = None        # unknown case: the rechecker rejects
         if fact.rule == "instantiation":
             entry["bindings"] = _bindings(step, fact, env)
         ids[id(fact)] = label
