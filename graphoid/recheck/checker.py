@@ -661,8 +661,9 @@ def check_certificate(cert) -> tuple[list[str], list[str]]:
     return info, errors
 
 
-def main(argv=None, out=sys.stdout) -> int:
+def main(argv=None, out=None) -> int:
     """Exit code 0: every step re-derived; 1: rejected; 2: unusable input."""
+    out = out or sys.stdout
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
         print("usage: recheck CERT.json", file=sys.stderr)
