@@ -57,6 +57,17 @@ class FactorisationReport:
     def step(self, label: str) -> Step:
         return next(s for s in self.steps if s.label == label)
 
+    def rests_on(self, label: str) -> tuple[str, ...]:
+        """Premises in the cores of this step and of every step it is derived from."""
+        seen, todo, used = set(), [label], set()
+        while todo:
+            st = self.step(todo.pop())
+            if st.label not in seen:
+                seen.add(st.label)
+                used.update(st.premises_used)
+                todo.extend(st.depends_on)
+        return tuple(p for p in PREMISE_NAMES if p in used)
+
     def summary(self) -> str:
         lines = ["Step 4 with premises {%s}: %s" % (", ".join(sorted(self.premises)), self.status)]
         for s in self.steps:
@@ -198,9 +209,7 @@ def check_factorisation(premises, timeout_ms: int = 10000, rlimit: int | None = 
     add("22", "substitute (20) and (21) into (18) after determinism",
         [valid(s["18"] == s["22"], "(18)→(22) summands agree for every λ", lemmas)], ("18", "19", "20", "21"))
 
-    # (22) rests on the chain 16, 17, 18, 19 (its determinism part), 20, 21 — not on (19)'s product
-    needed_steps = [st for st in steps]
-    used = tuple(p for p in PREMISE_NAMES if any(p in st.premises_used for st in needed_steps))
+    used = tuple(p for p in PREMISE_NAMES if any(p in st.premises_used for st in steps))
     latex_lines = tuple("%s \\quad (%s)" % (texts[k], k) for k in sorted(texts))
     if all(st.result == "proved" for st in steps):
         return FactorisationReport(premises, tuple(steps), "verified", used, None, "", latex_lines)
@@ -216,6 +225,13 @@ def check_factorisation(premises, timeout_ms: int = 10000, rlimit: int | None = 
                                    latex_lines)
     return FactorisationReport(premises, tuple(steps), "unknown", used, None,
                                "z3 could not prove %s and no counter-model was found" % failed, latex_lines)
+
+
+def premise_analysis(timeout_ms: int = 5000, search_budget: int = 4000) -> dict[str, FactorisationReport]:
+    """For each premise, the report of Step 4 without it: 'verified' means the premise is
+    redundant given the others; 'refuted' means it is needed (with a counter-model)."""
+    return {p: check_factorisation(set(PREMISE_NAMES) - {p}, timeout_ms, search_budget=search_budget)
+            for p in PREMISE_NAMES}
 
 
 def counter_model(missing: str, budget: int = 4000):
