@@ -68,7 +68,7 @@ def cmd_check(args) -> int:
     reports = []
     for path in args.files:
         text = _read(path)
-        reports.append(check_text(text, path))
+        reports.append(check_text(text, path, max_n=args.max_n))
     if args.certificate:
         from .export.certificate import write_certificate
         write_certificate(reports, args.certificate)
@@ -120,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+", metavar="FILE")
     c.add_argument("--json", action="store_true", help="machine-readable report")
     c.add_argument("--certificate", metavar="OUT.json", help="write a certificate for `graphoid recheck`")
+    c.add_argument("--max-n", type=int, metavar="K", choices=range(1, 5),
+                   help="check graph hypotheses by enumeration for n = 1..K (overrides the scripts' bounds)")
     c.set_defaults(func=cmd_check)
 
     lx = sub.add_parser("latex", help="export a checked script as a LaTeX document")

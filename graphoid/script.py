@@ -9,7 +9,7 @@ from .graphs.dag import DAG, AbstractGraph, ChainedGraph
 from .kernel import Fact, Kernel, RuleError
 from .report import ProofReport, StepResult
 from .sets import IFull, IName, VarSet
-from .statements import CI, Chained, Determines, NoEdge, Principle, Schema, statement_text
+from .statements import CI, Chained, Determines, NoEdge, Principle, Schema, ci_text, statement_text
 from .probability.claims import Factorisable
 from .syntax.ast import Item, Script, position, token_name
 from .syntax.parser import GphError, parse_script
@@ -53,6 +53,9 @@ class Checker:
     failed: set[str] = field(default_factory=set)
     report: ProofReport | None = None
     expansions: dict = field(default_factory=dict)   # label -> derivation text of `by auto`
+    classes: dict = field(default_factory=dict)      # graph classes declared in the script
+    enumerated: set = field(default_factory=set)     # labels of enumeration checks (evidence, not facts)
+    max_n: int | None = None                         # overrides 'checked on … for n <= k'
 
     def __post_init__(self):
         self.kernel = Kernel(self.env.theory())
@@ -70,6 +73,8 @@ class Checker:
             try:
                 if item.kind.startswith("decl_"):
                     self.declare(item)
+                elif item.kind == "enumerate":
+                    self.enumerate_step(item)
                 else:
                     self.step(item)
             except ResolveError as e:
@@ -156,10 +161,72 @@ class Checker:
                 d.subsets[name] = rng
                 if isinstance(dom, IName):
                     d.partitions.append((dom.name, (name,))) if False else None
+        elif k == "decl_class":
+            self.declare_class(item)
         elif k == "decl_arbitrary":
             (name, line, col), = item.names
             d.index_vars[name] = rs.index(item.trees[0])
         self.report.declarations += 1
+
+    def declare_class(self, item: Item):
+        from .graphs.classes import SetLink
+        from .graphs.scriptclasses import ScriptClass
+        name = item.label
+        if name in self.classes:
+            raise self.err(item.line, item.col, "class %s is declared twice" % name)
+        if item.rule:   # built-in constructor
+            args = item.check
+            if item.rule == "chained":
+                if len(args) != 1 or not isinstance(args[0], int) or not 1 <= args[0] <= 3:
+                    raise self.err(item.rule_line, item.rule_col, "chained(k) takes the largest block size k, 1 to 3")
+                sc = ScriptClass(name, "chained", k=args[0])
+            elif item.rule == "fig3":
+                d = self.env.decl
+                if len(args) != 1 or isinstance(args[0], int):
+                    raise self.err(item.rule_line, item.rule_col, "fig3(I_C) takes the index set of C")
+                c_idx = Resolver(self.env).idx_name(args[0])
+                parts = [ps for whole, ps in d.partitions if c_idx in ps and len(ps) == 2]
+                if not parts:
+                    raise self.err(item.rule_line, item.rule_col,
+                                   "%s must be one part of a declared partition I = I_B ⊔ I_C" % c_idx)
+                b_idx = [q for q in parts[0] if q != c_idx][0]
+                sc = ScriptClass(name, "fig3", c_index=c_idx, b_index=b_idx)
+            else:
+                raise self.err(item.rule_line, item.rule_col, "unknown class constructor %r (known: chained, fig3)" % item.rule)
+            self.classes[name] = sc
+            return
+        sc = ScriptClass(name, "block")
+        local = Env(scalars={})
+        for entry in item.trees:
+            if entry.data == "class_sets":
+                for cs in entry.children:
+                    sname, size = str(cs.children[0]), int(cs.children[1])
+                    if not 1 <= size <= 4:
+                        raise self.err(cs.children[1].line, cs.children[1].column, "a set-node has 1 to 4 vertices")
+                    if sname in sc.sets:
+                        raise self.err(cs.children[0].line, cs.children[0].column, "set-node %s is declared twice" % sname)
+                    sc.sets[sname] = tuple("%s%d" % (sname, i) for i in range(1, size + 1))
+                    local.scalars[sname] = False
+                    for v in sc.sets[sname]:
+                        local.scalars[v] = False
+            elif entry.data == "class_link":
+                s_, _l, t_, *kinds = entry.children
+                req = bool(kinds and kinds[-1] is not None and kinds[-1].type == "REQUIRED")
+                kinds = [str(x) for x in kinds if x is not None and x.type == "LINK_KIND"]
+                for nm in (s_, t_):
+                    if str(nm) not in sc.sets:
+                        raise self.err(nm.line, nm.column, "unknown set-node %r in class %s" % (str(nm), name))
+                sc.links.append(SetLink(str(s_), str(t_), "|".join(kinds), req))
+            else:
+                sc.constraints.append(Resolver(local).ci(entry.children[0]))
+        if sum(len(v) for v in sc.sets.values()) > 8:
+            raise self.err(item.line, item.col, "class %s has more than 8 vertices; enumeration would not finish" % name)
+        try:
+            next(sc.instances())
+        except ValueError as e:
+            raise self.err(item.line, item.col, "class %s: %s" % (name, e))
+        sc.local_env = local
+        self.classes[name] = sc
 
     def _fresh(self, name, line, col):
         env = self.env
@@ -204,7 +271,10 @@ class Checker:
             except RuleError as e:
                 line, col = position(item.statement)
                 raise self.err(line, col, str(e))
-            self._record(item, fact, "assumption" if item.kind == "assume" else "hypothesis", t0)
+            evidence = ""
+            if item.kind == "hypothesis" and item.check:
+                evidence = self.enumeration_evidence(item, st, prem)
+            self._record(item, fact, "assumption" if item.kind == "assume" else "hypothesis", t0, evidence)
             return
         # have
         claim = self.claim(item)
@@ -258,6 +328,49 @@ class Checker:
             return
         self._record(item, fact, "verified", t0)
 
+    def enumeration_evidence(self, item: Item, st, prem) -> str:
+        """Check a graph hypothesis on every member of a class for n ≤ bound. A counter-example
+        fails the step; a completed check is evidence shown with the hypothesis, never a proof."""
+        from .graphs.scriptclasses import ClassError, check_statement_on_class
+        cname, var, bound, line, col = item.check
+        sc = self.classes.get(cname)
+        if sc is None:
+            raise self.err(line, col, "unknown class %r" % cname)
+        if self.max_n is not None:
+            bound = self.max_n
+        determined = [f.statement.target for f in prem if isinstance(f.statement, Determines)]
+        try:
+            status, text, _n, _m = check_statement_on_class(sc, self.env.decl, st, determined, bound)
+        except ClassError as e:
+            raise self.err(line, col, str(e))
+        if status == "refuted":
+            raise self.err(item.line, item.col, "graph hypothesis refuted by enumeration: " + text)
+        return text if status == "checked" else "not confirmed: " + text
+
+    def enumerate_step(self, item: Item):
+        from .graphs.scriptclasses import ClassError, check_claims_on_class
+        sc = self.classes.get(item.rule)
+        if sc is None:
+            raise self.err(item.rule_line, item.rule_col, "unknown class %r" % item.rule)
+        local = getattr(sc, "local_env", None) or Env(implicit=True)
+        rs = Resolver(local)
+        claims = [rs.ci(t) for t in item.trees]
+        given = [rs.ci(t) for t in (item.statement.children if item.statement is not None else [])]
+        t0 = time.perf_counter()
+        try:
+            status, text, _n, _m = check_claims_on_class(sc, claims, given)
+        except ClassError as e:
+            raise self.err(item.line, item.col, str(e))
+        if status == "refuted":
+            raise self.err(item.line, item.col, "enumeration found a counter-example: " + text)
+        if status != "checked":
+            raise self.err(item.line, item.col, "enumeration did not finish: %s; nothing is claimed" % text)
+        stmt = "; ".join(ci_text(c) for c in claims) + ((" given " + "; ".join(ci_text(c) for c in given)) if given else "")
+        self.report.steps.append(StepResult(label=item.label, line=item.line, col=item.col, status="enumerated",
+                                            statement=stmt + " on " + sc.name, rule="enumeration", evidence=text,
+                                            seconds=time.perf_counter() - t0, kind=item.kind, source=item.text))
+        self.enumerated.add(item.label)
+
     def premises(self, item: Item, refs, rule: str) -> list[Fact]:
         need = PREMISE_COUNT[rule]
         if rule == "lemma1" and len(refs) == 2:
@@ -274,12 +387,13 @@ class Checker:
             raise self.err(a.line, a.col, "premise (%s) was not verified" % a.name)
         raise self.err(a.line, a.col, "unknown label (%s)" % a.name)
 
-    def _record(self, item: Item, fact: Fact, status: str, t0: float):
-        self.facts[item.label] = fact
+    def _record(self, item: Item, fact: Fact, status: str, t0: float, evidence: str = ""):
         if fact.open_cases:
             raise self.err(item.line, item.col, "the step rests on an undischarged case")
+        self.facts[item.label] = fact
         self.report.steps.append(StepResult(
-            label=item.label, line=item.line, col=item.col, status=status, expansion=self.expansions.get(item.label, ""),
+            label=item.label, line=item.line, col=item.col, status=status, evidence=evidence,
+            expansion=self.expansions.get(item.label, ""),
             statement=statement_text(fact.statement, self.env.decl),
             rule=("auto: " + fact.rule) if item.rule == "auto" else fact.rule,
             premises=tuple(self._label_of(p) for p in fact.premises),
@@ -294,7 +408,7 @@ class Checker:
         return "?"
 
 
-def check_text(text: str, file: str = "<input>") -> ProofReport:
+def check_text(text: str, file: str = "<input>", max_n: int | None = None) -> ProofReport:
     """Parse and check a script; parse errors become a failed report, never an exception."""
     try:
         script = parse_script(text, file)
@@ -303,6 +417,7 @@ def check_text(text: str, file: str = "<input>") -> ProofReport:
         rep.parse_error = e
         return rep
     c = Checker(file, text)
+    c.max_n = max_n
     rep = c.run(script)
     rep.env = c.env
     return rep

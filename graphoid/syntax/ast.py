@@ -48,6 +48,7 @@ class Item:
     names: tuple[tuple[str, int, int], ...] = ()   # declared names with positions
     edges: tuple[tuple[str, str], ...] = ()
     trees: tuple[Tree, ...] = ()   # blocks of a chain, domains, partition parts …
+    check: tuple = ()              # hypothesis: (class, variable, bound, line, col); builtin class args
     text: str = ""                 # the source text of the item (for messages and LaTeX)
 
 
@@ -134,8 +135,36 @@ def items_from_tree(tree: Tree, file: str, text: str):
         elif k == "hypothesis":
             lab, claim, *refs = t.children
             stmt = claim.children[0] if claim.data == "claim" else claim
-            args = tuple(Arg("ref", str(a.children[0]), *_pos(a)) for a in refs if a is not None)
-            yield Item(k, line, col, label=_label(lab), statement=stmt, args=args, rule="hypothesis", text=src)
+            checked = [a for a in refs if isinstance(a, Tree) and a.data == "checked_on"]
+            args = tuple(Arg("ref", str(a.children[0]), *_pos(a)) for a in refs
+                         if a is not None and a.data != "checked_on")
+            extra = ()
+            if checked:
+                cname, var, _le, num = checked[0].children
+                extra = (str(cname), str(var), int(num), cname.line, cname.column)
+            yield Item(k, line, col, label=_label(lab), statement=stmt, args=args, rule="hypothesis",
+                       check=extra, text=src)
+        elif k == "builtin_class":
+            name, ctor, *cargs = t.children
+            vals = []
+            for a in cargs:
+                if a is None:
+                    continue
+                v = a.children[0]
+                vals.append(int(v) if isinstance(v, Token) else v)
+            yield Item("decl_class", line, col, label=str(name), rule=str(ctor), rule_line=ctor.line,
+                       rule_col=ctor.column, check=tuple(vals), text=src)
+        elif k == "class_block":
+            name, *entries = t.children
+            yield Item("decl_class", line, col, label=str(name), trees=tuple(entries), text=src)
+        elif k == "enumerate":
+            lab, *rest = t.children
+            cname = rest[-1]
+            given = rest[-2]
+            claims = tuple(c for c in rest[:-2] if c is not None)
+            yield Item("enumerate", line, col, label=_label(lab), trees=claims,
+                       statement=given,
+                       rule=str(cname), rule_line=cname.line, rule_col=cname.column, text=src)
         elif k == "have":
             lab, claim, app = t.children
             rule_tok = app.children[0]
