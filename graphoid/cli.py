@@ -149,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     dm = sub.add_parser("dagmodels", help="count d-separation relations of all DAGs on N nodes")
     dm.add_argument("--nodes", type=int, required=True, metavar="N")
     dm.add_argument("--count", action="store_true", required=True)
+    dm.add_argument("--method", choices=["keys", "dsep"], default="keys",
+                    help="keys: skeleton + v-structures, cross-checked by d-separation; dsep: hash every DAG's relation")
     dm.set_defaults(func=_delegate("graphoid.graphs.cli", "dagmodels_main"))
 
     dr = sub.add_parser("draw", help="draw a graph or graph class of a script (dot → SVG/PNG, or TikZ)")
@@ -156,6 +158,15 @@ def build_parser() -> argparse.ArgumentParser:
     dr.add_argument("graph", metavar="GRAPH")
     dr.add_argument("-o", "--output", metavar="OUT.{svg,png,dot,tex}", required=True)
     dr.set_defaults(func=_delegate("graphoid.graphs.cli", "draw_main"))
+
+    cc = sub.add_parser("classcheck", help="check the paper's graph claims on every member of a class")
+    cc.add_argument("what", choices=["lemma1", "theorem1", "hypothesis"])
+    cc.add_argument("name", nargs="?", help="for 'hypothesis': which one (e.g. no_C_to_B)")
+    cc.add_argument("--k", type=int, default=1, choices=range(1, 3), help="lemma1: largest block size")
+    cc.add_argument("--n", type=int, default=2, choices=range(1, 4), help="largest n")
+    cc.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
+    cc.add_argument("--json", action="store_true")
+    cc.set_defaults(func=_delegate("graphoid.graphs.cli", "classcheck_main"))
 
     rc = sub.add_parser("recheck", help="re-verify a certificate with the independent checker")
     rc.add_argument("certificate", metavar="CERT.json")

@@ -33,6 +33,7 @@ class ProofReport:
     declarations: int = 0
     parse_error: Any = None
     env: Any = None
+    classes: Any = None
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.steps if s.status == status)
@@ -60,6 +61,7 @@ class ProofReport:
             "verified": self.count("verified"),
             "assumptions": self.count("assumption"),
             "hypotheses": self.count("hypothesis"),
+            "enumerated": self.count("enumerated"),
             "failed": self.count("failed") + (1 if self.parse_error is not None else 0),
             "obligations": len(obs),
             "z3_obligations": len(z3obs),

@@ -420,6 +420,7 @@ def check_text(text: str, file: str = "<input>", max_n: int | None = None) -> Pr
     c.max_n = max_n
     rep = c.run(script)
     rep.env = c.env
+    rep.classes = c.classes
     return rep
 
 

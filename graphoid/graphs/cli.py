@@ -1,0 +1,122 @@
+"""`graphoid dagmodels`, `graphoid draw` and `graphoid classcheck`: the graph commands."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+
+
+def dagmodels_main(args) -> int:
+    from .dagmodels import MAX_NODES, count_classes
+    if not 1 <= args.nodes <= min(MAX_NODES, 6):
+        print("graphoid: error: --nodes must be between 1 and 6", file=sys.stderr)
+        return EXIT_USAGE
+    show = sys.stderr.isatty() or os.environ.get("GRAPHOID_PROGRESS")
+
+    def progress(k):
+        if show:
+            sys.stderr.write("\r%d DAGs enumerated" % k)
+            sys.stderr.flush()
+    res = count_classes(args.nodes, method=args.method, progress=progress)
+    if show:
+        sys.stderr.write("\n")
+    print(res.text())
+    return EXIT_OK
+
+
+def draw_main(args) -> int:
+    """Draw a graph or class declared in a script, or a built-in class, as SVG/PNG/PDF (dot),
+    dot source, or TikZ (.tex)."""
+    from .dag import DAG, ChainedGraph
+    from .draw import DrawError, class_to_dot, class_to_tikz, dag_to_dot, dag_to_tikz, render_dot, standalone
+    import networkx as nx
+    from ..cli import UsageError, _read
+    from ..script import check_text
+    rep = check_text(_read(args.file), args.file)
+    if rep.parse_error is not None:
+        print(rep.parse_error.render(), file=sys.stderr)
+        return EXIT_FAIL
+    env = rep.env
+    obj = None
+    g = env.graphs.get(args.graph) if env else None
+    if isinstance(g, DAG):
+        obj = g.nx()
+        for v in obj.nodes:
+            obj.nodes[v]["latent"] = v in g.latent
+    elif isinstance(g, ChainedGraph):
+        from .classes import SetLink, GraphClass
+        names = ["B%d" % (i + 1) for i in range(len(g.blocks))]
+        sets = {n: tuple(sorted(b)) for n, b in zip(names, g.blocks)}
+        links = [SetLink(a, b, "any") for a, b in zip(names, names[1:])]
+        obj = GraphClass.from_sets("chained graph " + g.name, sets, links)
+    else:
+        classes = getattr(rep, "classes", {}) or {}
+        sc = classes.get(args.graph)
+        if sc is None:
+            raise UsageError("%s declares no graph or class named %s" % (args.file, args.graph))
+        obj = next(iter(sc.instances(2)))[1]
+    out = args.output
+    ext = os.path.splitext(out)[1].lower()
+    try:
+        is_class = not isinstance(obj, nx.DiGraph)
+        if ext == ".tex":
+            tikz = class_to_tikz(obj) if is_class else dag_to_tikz(obj)
+            with open(out, "w", encoding="utf-8") as fh:
+                fh.write(standalone(tikz))
+        else:
+            dot = class_to_dot(obj) if is_class else dag_to_dot(obj, args.graph)
+            if ext == ".dot":
+                with open(out, "w", encoding="utf-8") as fh:
+                    fh.write(dot)
+            else:
+                render_dot(dot, out)
+    except DrawError as e:
+        print("graphoid: error: %s" % e, file=sys.stderr)
+        return EXIT_FAIL
+    except OSError as e:
+        raise UsageError("cannot write %s: %s" % (out, e.strerror)) from None
+    print("wrote %s" % out)
+    return EXIT_OK
+
+
+def classcheck_main(args) -> int:
+    """The paper's class checks from the command line (Lemma 1, (8)-(11), the graph hypotheses)."""
+    from . import paper_checks as pc
+    results = []
+    if args.what == "lemma1":
+        results = pc.check_lemma1(args.k, time_limit=args.time_limit)
+        label = "Lemma 1 on chained graphs with blocks of 1..%d vertices" % args.k
+    elif args.what == "theorem1":
+        results = [pc.check_theorem1_dseps(n, time_limit=args.time_limit) for n in range(1, args.n + 1)]
+        label = "(8)-(11) on the Fig. 3 class satisfying (7), n = 1..%d" % args.n
+    else:
+        if args.name not in pc.HYPOTHESES:
+            print("graphoid: error: unknown hypothesis %r; known: %s" % (args.name, ", ".join(pc.HYPOTHESES)), file=sys.stderr)
+            return EXIT_USAGE
+        results = [pc.check_hypothesis(args.name, n, time_limit=args.time_limit) for n in range(1, args.n + 1)]
+        label = "%s, n = 1..%d" % (pc.HYPOTHESES[args.name][0], args.n)
+    graphs = sum(r.represented for r in results)
+    refuted = [r for r in results if r.counterexample is not None]
+    incomplete = [r for r in results if not r.complete and r.counterexample is None]
+    if refuted:
+        status, code = "refuted", EXIT_FAIL
+    elif incomplete:
+        status, code = "unknown", EXIT_UNKNOWN
+    else:
+        status, code = "checked", EXIT_OK
+    if args.json:
+        print(json.dumps({"check": label, "status": status, "graphs": graphs,
+                          "results": [r.summary() for r in results]}, indent=2, ensure_ascii=False))
+    else:
+        print(label)
+        for r in results:
+            print("  " + r.summary())
+        if status == "checked":
+            print("%s: checked by enumeration (%d graphs)" % (label, graphs))
+        elif status == "refuted":
+            print("%s: REFUTED: %s" % (label, refuted[0].summary()))
+        else:
+            print("%s: unknown (enumeration stopped early; nothing is claimed)" % label)
+    return code
