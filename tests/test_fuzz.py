@@ -200,3 +200,15 @@ REGRESSIONS = [
 @pytest.mark.parametrize("text", REGRESSIONS)
 def test_fuzz_regressions(text):
     check_invariants(text)
+
+
+# -- soundness campaign, short budget (bench/soundness_campaign.py runs the long one) -----------------
+def test_soundness_campaign_short():
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from soundness_campaign import campaign
+    s = campaign(1500 if LONG else 120, seed=7)
+    assert s["false_accepts"] == 0, s["examples"][:3]
+    # not vacuous: valid steps get through, and broken ones are tried
+    assert s["accepted"] > 10 and s["broken_tried"] > 10
+    assert s["accepted"] < s["tried"]
