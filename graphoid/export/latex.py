@@ -8,7 +8,14 @@ import re
 import unicodedata
 
 from ..sets import IDiff, IEmpty, IFull, IName, IndexExpr, ISingle, IUnion, VarSet
-from ..statements import DEFAULT_GRAPH, CI, Schema
+from .. import statements as _statements
+from ..statements import DEFAULT_GRAPH, CI, Schema, statement_text
+
+# Graph facts and principles; looked up by name so the exporter keeps working as kinds are added.
+_NoEdge = getattr(_statements, "NoEdge", None)
+_Chained = getattr(_statements, "Chained", None)
+_Determines = getattr(_statements, "Determines", None)
+_Principle = getattr(_statements, "Principle", None)
 
 INDEP = r"\perp\!\!\!\perp"
 
@@ -50,12 +57,14 @@ _SYMBOLS = {
 
 # Text-mode replacements for the characters TeX treats specially (OT1-safe forms).
 _TEXT_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-    "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
-    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': "''",
-    # ligatures of TeX's text fonts that would change what a script says
-    "-": "-{}", "`": r"\`{}", "'": "'{}", "!": "!{}", "?": "?{}",
+    "\\": r"\ensuremath{\backslash}", "{": r"\ensuremath{\{}", "}": r"\ensuremath{\}}", "$": r"\$",
+    "&": r"\&", "#": r"\#", "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
+    "<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\ensuremath{\vert}", '"': "''",
+    "`": r"\`{}",
 }
+# Ligatures of TeX's text fonts (-- ---, '' ``, !` ?`) would change what a script says: a
+# character that could start one is separated from the next by an empty group.
+_LIGATURE_START = {"-": "-", "'": "'", "!": "`", "?": "`"}
 _TEXT_SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,;:()[]/=+*@")
 
 
@@ -71,8 +80,12 @@ def tex_text(s: str) -> str:
     """Any string as safe text-mode TeX: every special character is neutralised, known unicode
     symbols become math, anything else is shown as its code point. No output can be a command."""
     out = []
-    for ch in str(s):
-        if ch in _TEXT_SAFE:
+    s = str(s)
+    for i, ch in enumerate(s):
+        if ch in _LIGATURE_START:
+            nxt = s[i + 1] if i + 1 < len(s) else ""
+            out.append(ch + ("{}" if nxt == _LIGATURE_START[ch] or (ch == "-" and nxt == "-") else ""))
+        elif ch in _TEXT_SAFE:
             out.append(ch)
         elif ch in _TEXT_SPECIAL:
             out.append(_TEXT_SPECIAL[ch])
@@ -229,17 +242,35 @@ def ci_latex(c: CI, decl=None) -> str:
     return out
 
 
+def _in_graph(graph) -> str:
+    return "" if not graph or graph == DEFAULT_GRAPH else r" \text{ in } %s" % name_math(graph)
+
+
 def statement_latex(stmt, decl=None) -> str:
-    """A c.i. statement or a schema (∀γ ⊆ I: …) as math-mode LaTeX in the paper's notation."""
+    """A c.i. statement, a schema (∀γ ⊆ I: …) or a graph fact as math-mode LaTeX in the paper's
+    notation; any other kind is shown as escaped text."""
     if isinstance(stmt, CI):
         return ci_latex(stmt, decl)
     if isinstance(stmt, Schema):
         binders = ", ".join("%s %s %s" % (name_math(b.name), r"\subseteq" if b.kind == "subset" else r"\in",
                                           index_latex(b.domain)) for b in stmt.binders)
-        return r"\forall %s\colon %s" % (binders, ci_latex(stmt.body, decl))
+        return r"\forall %s\colon %s" % (binders, statement_latex(stmt.body, decl))
+    if _NoEdge is not None and isinstance(stmt, _NoEdge):
+        words = (r"\text{no edge from }", r"\text{ to }") if stmt.directed else (r"\text{no edge between }", r"\text{ and }")
+        return "%s%s%s%s%s" % (words[0], set_latex(stmt.x, decl), words[1], set_latex(stmt.y, decl), _in_graph(stmt.graph))
+    if _Chained is not None and isinstance(stmt, _Chained):
+        return r"%s \text{ is chained } (%s)" % (name_math(stmt.graph), ", ".join(set_latex(b, decl) for b in stmt.blocks))
+    if _Determines is not None and isinstance(stmt, _Determines):
+        return r"%s \text{ determines } %s" % (set_latex(stmt.source, decl), set_latex(stmt.target, decl))
+    if _Principle is not None and isinstance(stmt, _Principle):
+        return r"\text{%s}(%s)" % (tex_text(stmt.name), name_math(stmt.graph))
     if isinstance(stmt, tuple) and len(stmt) == 3 and stmt[0] == "principle":
-        return r"\text{%s of } %s" % (tex_text(str(stmt[1])), name_math(str(stmt[2])))
-    return r"\text{%s}" % tex_text(str(stmt))
+        return r"\text{%s}(%s)" % (tex_text(str(stmt[1])), name_math(str(stmt[2])))
+    try:
+        text = statement_text(stmt, decl)
+    except Exception:   # an unknown kind must not stop the export of the rest of the proof
+        text = repr(stmt)
+    return r"\text{%s}" % tex_text(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,6 +324,8 @@ def _justification(step, tags: dict[str, str]) -> str:
         return r"\text{hypothesis (stated, not checked)}"
     rule = fact.rule if fact is not None else step.rule
     words = "by " + _rule_text(rule)
+    if step.status != "verified":   # other outcomes (e.g. checked by enumeration) say so
+        words = tex_text(step.status) + ", " + words
     sem = fact.semantics if fact is not None else None
     if rule == "d-separation" and sem is not None and sem.graph:
         words += " in " + tex_text(sem.graph)
@@ -304,7 +337,7 @@ def _justification(step, tags: dict[str, str]) -> str:
         joined = refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + r"\text{ and }" + refs[-1]
         out += r"\text{ from }" + joined
     if sem is not None and sem.kind == "prob" and sem.positive:
-        out += r"\text{; strictly positive distributions}"
+        out += r"\text{ (strictly positive)}"
     return out
 
 
@@ -329,6 +362,8 @@ def summary_sentence(report) -> str:
         "%d graph hypothes%s (stated, not checked)" % (sm["hypotheses"], "is" if sm["hypotheses"] == 1 else "es"),
         "%d failed" % sm["failed"],
     ]
+    if sm.get("enumerated"):
+        parts.insert(3, "%d checked by enumeration" % sm["enumerated"])
     obs = "%d side conditions were decided, %d of them by z3" % (sm["obligations"], sm["z3_obligations"])
     if sm.get("unknown_obligations"):
         obs += " (%d undecided)" % sm["unknown_obligations"]
