@@ -100,6 +100,7 @@ class Checker:
             for name, line, col in item.names:
                 self._fresh(name, line, col)
                 env.scalars[name] = k == "decl_latent"
+                d.scalar_names.add(name)
         elif k == "decl_graph":
             name = item.label
             if name in env.graphs:

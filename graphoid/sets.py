@@ -211,6 +211,7 @@ class IndexDecl:
     index_vars: dict[str, IndexExpr] = field(default_factory=dict)  # j -> index expr it belongs to
     families: dict[str, tuple[str, IndexExpr]] = field(default_factory=dict)  # B -> (A, IName(I_B))
     base_families: dict[str, str] = field(default_factory=dict)  # A -> range name
+    scalar_names: set[str] = field(default_factory=set)  # declared variables, for unambiguous printing
 
 
 class SetTheory:
@@ -230,6 +231,13 @@ class SetTheory:
 
     def disjoint(self, a: VarSet, b: VarSet, meaning: str) -> Obligation:
         return self._decide("disjoint", a, b, meaning)
+
+    def member(self, term: str | int, domain: IndexExpr, meaning: str) -> Obligation:
+        """term ∈ domain for every n and interpretation allowed by the declarations (a literal k
+        is a member of 1..n only if n ≥ k is forced, which it never is for a symbolic n)."""
+        t0 = time.perf_counter()
+        fam = "·member"
+        return self._z3("member", [(fam, ISingle(term), domain)], meaning, t0)
 
     def _decide(self, rel: str, a: VarSet, b: VarSet, meaning: str) -> Obligation:
         t0 = time.perf_counter()
@@ -313,7 +321,10 @@ class SetTheory:
         for f, ea, eb in pending:
             rng = self.decl.base_families.get(f, "I")
             ma, mb = mem(ea, i, rng), mem(eb, i, rng)
-            if rel == "subset":
+            if rel == "member":
+                # violation: the term's value is not in the domain
+                disjuncts.append(z3.And(i == ivar(ea.term), z3.Not(mb)))
+            elif rel == "subset":
                 disjuncts.append(z3.And(ma, z3.Not(mb)))
             elif rel == "equal":
                 disjuncts.append(ma != mb)

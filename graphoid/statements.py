@@ -149,9 +149,16 @@ def set_text(s: VarSet, decl=None, braces: bool = False) -> str:
     terms = [_family_term(f, e, decl) for f, e in s.fams]
     if not scal and not terms:
         return "∅"
-    if not braces and all(len(n) == 1 for n in scal):
+    if not braces and all(len(n) == 1 for n in scal) and not _juxtaposition_ambiguous(decl):
         return "".join(terms + scal)
     return "{" + ", ".join(terms + scal) + "}"
+
+
+def _juxtaposition_ambiguous(decl) -> bool:
+    """With a declared name longer than one character (AB beside A and B), juxtaposition may read
+    back differently, so sets are printed with braces."""
+    names = getattr(decl, "scalar_names", ()) or ()
+    return any(len(n) > 1 for n in names)
 
 
 def ci_text(c: CI, decl=None) -> str:

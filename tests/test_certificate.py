@@ -270,8 +270,6 @@ def test_recheck_imports_only_stdlib_and_z3():
 
 
 # -- soundness bugs found while building the rechecker (kernel accepts, recheck rejects) -------------
-@pytest.mark.xfail(strict=True, reason="kernel bug: generalize ignores another arbitrary index declared "
-                   "relative to the generalised one (k ∈ I \\ j), so (W ⊥ Y | X_k) yields (W ⊥ Y)")
 def test_kernel_generalisation_over_dependent_index():
     script = """variables W, Y
 index I = 1..n
@@ -288,8 +286,6 @@ have (d): (W ⊥⊥ Y) by instantiate(c, j := k)
     assert rep.count("failed") > 0                  # ... and so must the kernel
 
 
-@pytest.mark.xfail(strict=True, reason="kernel bug: instantiate accepts a literal index for a member "
-                   "binder i ∈ I although n may be smaller (i := 3 with n = 2 is no member)")
 def test_kernel_instantiation_with_out_of_range_literal():
     script = """variables W
 index I = 1..n

@@ -165,22 +165,16 @@ def test_roundtrip_of_juxtaposed_single_letters(env, s):
     assert parse(env, text) == s, text
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: statements.set_text juxtaposes {A, B} as 'AB', which "
-                   "reads back as the variable AB when AB is also declared")
 def test_roundtrip_when_a_name_is_the_juxtaposition_of_others():
     rep = check_text("variables A, B, C, AB\n")
     s = CI.of({"A", "B"}, {"C"})
-    assert Resolver(rep.env).statement(parse_statement_tree(ci_text(s))) == s
+    assert Resolver(rep.env).statement(parse_statement_tree(ci_text(s, rep.env.decl))) == s
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: grammar/graphoid.lark lexes \\setminus as SETMINUS, which "
-                   "needs a left operand, so the paper's X_{\\setminus\\gamma} does not parse")
 def test_paper_complement_spelling(env):
     assert parse(env, r"(F_\gamma ⊥ X_{\setminus\gamma} | X_\gamma)") == parse(env, r"(F_γ ⊥ X_{\γ} | X_γ)")
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: GphError is a frozen dataclass, so Python cannot set its "
-                   "__traceback__ when it crosses a contextmanager (FrozenInstanceError replaces it)")
 def test_parse_error_survives_a_context_manager():
     @contextlib.contextmanager
     def nothing():

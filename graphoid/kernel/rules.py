@@ -449,9 +449,7 @@ class Kernel:
             else:
                 if b.name not in vars_:
                     raise RuleError("%s: give a value for %s (e.g. %s := j)" % (r, b.name, b.name))
-                from ..sets import ISingle, _mk
-                ob = self.sets.subset(_mk(frozenset(), {"·": ISingle(vars_[b.name])}), _mk(frozenset(), {"·": b.domain}),
-                                      "the instance of %s lies in its domain" % b.name)
+                ob = self.sets.member(vars_[b.name], b.domain, "the instance of %s is a member of its domain" % b.name)
                 self._check(obs, r, ob, "%s := %s is not a member of its domain" % (b.name, vars_[b.name]))
         extra = set(names) | set(vars_)
         extra -= {b.name for b in s.binders}
@@ -480,6 +478,9 @@ class Kernel:
             raise RuleError("%s: %s must be declared as an arbitrary index (index %s ∈ …)" % (r, b.name, b.name))
         if dom != b.domain:
             raise RuleError("%s: %s was declared in %s, not in the schema's domain" % (r, b.name, _txt_idx(dom)))
+        for other, odom in decl.index_vars.items():
+            if other != b.name and b.name in index_vars(odom):
+                raise RuleError("%s: %s is not arbitrary: the index %s is declared relative to it" % (r, b.name, other))
         for f in p.assumptions():
             if b.name in _stmt_index_vars(f.statement):
                 raise RuleError("%s: %s is not arbitrary: the assumption %s mentions it" % (r, b.name, statement_text(f.statement)))

@@ -176,3 +176,15 @@ def premise_axioms() -> dict[str, list[z3.BoolRef]]:
 
 
 PREMISES = ("12", "13", "14", "15", "det", "lambda_indep_X")
+
+
+def axioms_satisfiable(timeout_ms: int = 20000) -> str:
+    """'sat' when z3 finds a model of every law and premise together: the proofs are then not
+    vacuous consequences of contradictory axioms. 'unsat'/'unknown' otherwise."""
+    solver = z3.Solver()
+    solver.set(timeout=timeout_ms)
+    for _name, formula in calculus_axioms().values():
+        solver.add(formula)
+    for formulas in premise_axioms().values():
+        solver.add(*formulas)
+    return str(solver.check())

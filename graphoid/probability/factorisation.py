@@ -23,6 +23,17 @@ PREMISE_TEXT = {
 }
 
 
+RULE_LATEX = {
+    "16": r"definition of conditional probability (total probability over $\Lambda\Omega$, chain rule)",
+    "17": r"marginalisation over $\Omega$; $\mathbf{X} = \mathbf{YZ}$",
+    "18": r"$\mathbf{A} = \mathbf{BC}$, chain rule, c.i.",
+    "19": r"$\Lambda$ determines $\mathbf{B}$; chain rule, induction on $j$",
+    "20": r"chain rule, c.i., induction on $j$",
+    "21": r"$\Lambda$ determines $\mathbf{B}$ (each $B_k$ is sure or null given $\Lambda$), induction on $k$",
+    "22": r"substituting (20) and (21) into (18)",
+}
+
+
 @dataclass(frozen=True)
 class Step:
     """One equation of the derivation, the rule that justifies it, and the z3 obligations."""
@@ -42,6 +53,11 @@ class Step:
     @property
     def seconds(self) -> float:
         return sum(o.seconds for o in self.obligations)
+
+    def justification_latex(self) -> str:
+        """The rule, and the premises z3 actually used, in LaTeX (pdflatex-safe: no Unicode)."""
+        used = "; ".join(PREMISE_TEXT[p] for p in self.premises_used)
+        return RULE_LATEX[self.label] + ("; using " + used if used else "")
 
 
 @dataclass(frozen=True)
@@ -164,7 +180,7 @@ def check_factorisation(premises, timeout_ms: int = 10000, rlimit: int | None = 
                   laws("chain_AL", "marg_O"))])
     add("17", "marginalisation over Ω; X = YZ; (Λ ⊥ X)",
         [valid(s["16"] == s["17"], "(16)→(17) summands agree for every λ", laws("marg_O", "X=YZ"))], ("16",))
-    add("18", "A = BC, chain rule; c.i. drops Y from the conditional of A and Z from that of B",
+    add("18", "A = BC, chain rule; c.i. (13) drops Y; c.i. (12) (or determinism) drops Z",
         [valid(s["17"] == s["18"], "(17)→(18) summands agree for every λ",
                   laws("chain_BC", "sure_BC"))], ("17",))
 

@@ -33,6 +33,13 @@ def auto_rule(checker, item, claim, refs):
         raise RuleError("auto: premise %s is not a concrete c.i. statement" % statement_text(bad[0].statement))
     if len(facts) > 40:
         raise RuleError("auto: %d premises is more than proof search takes (40); cite the ones needed" % len(facts))
+    def trivial(c: CI) -> bool:
+        return not c.x.scalars or not c.y.scalars
+    if trivial(claim):
+        raise RuleError("auto: both sides of the claim must be nonempty (a statement with an empty side "
+                        "holds trivially and needs no proof)")
+    # statements with an empty side hold in every model and cannot help a derivation
+    facts = [f for f in facts if not trivial(f.statement)]
     axioms = _axioms_for(facts, claim)
     res = decide([f.statement.triple() for f in facts], claim.triple(), axioms=axioms, budget_s=10.0)
     if res.status == "refuted":

@@ -45,9 +45,12 @@ def _run(kernel: Kernel, facts: list[Fact], items, like: CI, goal: CI) -> Fact |
                 sub = list(facts)
                 c = kernel.suppose(_ci(case, like))
                 sub.append(c)
-                end = _run(kernel, sub, branch, like, goal)
+                _run(kernel, sub, branch, like, goal)
+                # the branch establishes the goal somewhere (often as its last step)
+                end = next((f for f in reversed(sub) if (f.statement.x, f.statement.y, f.statement.z)
+                            == (goal.x, goal.y, goal.z)), None)
                 if end is None:
-                    end = c
+                    raise RuleError("a case of the proof by cases does not reach the goal")
                 cases.append(c)
                 thens.append(end)
             last = kernel.weak_transitivity_cases(facts[i], facts[j], cases[0], thens[0], cases[1], thens[1],

@@ -2,7 +2,6 @@
 positioned messages (file:line:col, the source line, a caret, and what was expected)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -14,14 +13,18 @@ from .ast import Item, Script, items_from_tree
 MAX_SOURCE_CHARS = 2_000_000   # refuse absurd inputs instead of trying to parse them
 
 
-@dataclass(frozen=True)
 class GphError(Exception):
     """An error with a position in a source text."""
-    file: str
-    line: int
-    col: int
-    message: str
-    source_line: str = ""
+
+    def __init__(self, file: str, line: int, col: int, message: str, source_line: str = ""):
+        super().__init__(file, line, col, message)
+        self.file, self.line, self.col, self.message, self.source_line = file, line, col, message, source_line
+
+    def __eq__(self, other):
+        return isinstance(other, GphError) and (self.file, self.line, self.col, self.message) == \
+            (other.file, other.line, other.col, other.message)
+
+    __hash__ = Exception.__hash__
 
     def __str__(self) -> str:
         return "%s:%d:%d: error: %s" % (self.file, self.line, self.col, self.message)
