@@ -177,3 +177,20 @@ def test_products_keep_the_order_of_factors():
     expr = IndexedProduct(Prob([member("B", "k")], [L]) * Prob([member("C", "j")], [member("Z", "j"), L]), "j", "k")
     assert latex(expr) == r"\prod_{j,k} P(B_k \mid \Lambda) P(C_j \mid Z_j \Lambda)"
     assert latex(Prob([fam("C")], [fam("B"), fam("Z"), L])) == r"P(\mathbf{C} \mid \mathbf{BZ}\Lambda)"
+
+
+def test_laws_and_premises_are_jointly_satisfiable():
+    # otherwise every step would be 'proved' vacuously. Run in a fresh process: z3's model search
+    # for quantified axioms depends on what else the context holds, and fresh it is reproducible.
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", "from graphoid.probability.encoding import axioms_satisfiable;"
+                          "print(axioms_satisfiable())"], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "sat", out.stderr
+
+
+def test_latex_is_pdflatex_safe():
+    report = check_factorisation(ALL)
+    for text in list(report.latex_lines) + [s.justification_latex() for s in report.steps]:
+        assert text.isascii(), text
+    assert [line.rsplit("(", 1)[1] for line in report.latex_lines] == ["%d)" % k for k in range(16, 23)]
