@@ -29,6 +29,7 @@ RULE_ALIASES = {
     "generalize": "generalize", "generalise": "generalize",
     "auto": "auto",
     "nonadjacent": "nonadjacent", "non_adjacency": "nonadjacent", "adjacency": "nonadjacent",
+    "factorisation": "factorisation", "factorization": "factorisation",
 }
 PREMISE_COUNT = {"symmetry": 1, "decomposition": 1, "weak_union": 1, "contraction": 2,
                  "intersection": 2, "lemma1": 1, "markov": 1, "instantiate": 1, "generalize": 1,
@@ -286,6 +287,17 @@ class Checker:
         try:
             if rule in EXTRA_RULES:
                 fact = EXTRA_RULES[rule](self, item, claim, refs)
+            elif rule == "factorisation":
+                if not isinstance(claim, Factorisable):
+                    raise self.err(sline, scol, "factorisation proves the claim 'factorisable'")
+                facts = k.factorisation([self.lookup(a) for a in refs], claim)
+                for sub in facts[:-1]:
+                    lab = sub.statement.label if item.label == "22" else "%s.%s" % (item.label, sub.statement.label)
+                    if lab in self.facts:
+                        raise self.err(item.line, item.col, "label (%s) is already used; the factorisation numbers its equations (16)-(21)" % lab)
+                    sub_item = Item("have", item.line, item.col, label=lab, rule="factorisation", text=item.text)
+                    self._record(sub_item, sub, "verified", t0)
+                fact = facts[-1]
             elif rule == "d_separation":
                 gname = refs[0].name if refs else (claim.graph if isinstance(claim, CI) else None)
                 g = self.env.graph(gname) if gname else None
