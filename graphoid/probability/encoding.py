@@ -93,6 +93,7 @@ def _unit(t):
 
 def _product(name: str, factor, select) -> z3.FuncDeclRef:
     """∏ over i ∈ (j, n] with select(i) of factor(i): recursive in j, well-founded by n − j."""
+    PRODUCTS[name] = (factor(None, None, None, None), "I_C" if select is in_IC else "I_B")
     f = z3.RecFunction(name, z3.IntSort(), Assignment, Assignment, LamVal, z3.RealSort())
     z3.RecAddDefinition(f, [_i, _a, _x, _l],
                         z3.If(_i >= n, z3.RealVal(1),
@@ -101,10 +102,17 @@ def _product(name: str, factor, select) -> z3.FuncDeclRef:
     return f
 
 
-PROD_19 = _product("∏_j P(C_j|C\\{C_1..C_j}ZΛ)", lambda i, av, xv, lv: term(P_Cj_after_ZL, i, av, xv, lv), in_IC)
-PROD_20 = _product("∏_j P(C_j|Z_jΛ)", lambda i, av, xv, lv: term(P_Cj_ZjL, i, av, xv, lv), in_IC)
-PROD_21 = _product("∏_k P(B_k|Λ)", lambda i, av, xv, lv: term(P_Bk_L, i, av, xv, lv),
-                   lambda i: z3.Not(in_IC(i)))
+# name of each product -> (factor, whether index i is selected), for readers and semantic tests
+PRODUCTS: dict[str, tuple[Prob, str]] = {}
+
+def _factor(p: Prob):
+    """factor(i, a, x, λ) as a z3 term; called with i = None it returns the Prob itself."""
+    return lambda i, av, xv, lv: p if i is None else term(p, i, av, xv, lv)
+
+
+PROD_19 = _product("∏_j P(C_j|C\\{C_1..C_j}ZΛ)", _factor(P_Cj_after_ZL), in_IC)
+PROD_20 = _product("∏_j P(C_j|Z_jΛ)", _factor(P_Cj_ZjL), in_IC)
+PROD_21 = _product("∏_k P(B_k|Λ)", _factor(P_Bk_L), lambda i: z3.Not(in_IC(i)))
 
 
 def calculus_axioms() -> dict[str, tuple[str, z3.BoolRef]]:
