@@ -10,7 +10,7 @@ import z3
 from ..kernel.induction import InductionResult, ValidityCheck, induction, prove_valid
 from ..sets import Obligation
 from . import encoding as E
-from .expressions import IndexedProduct, LatentSum, Prob, equation, latex, member, product
+from .expressions import IndexedProduct, LatentSum, Prob, equation, latex, product
 
 PREMISE_NAMES = E.PREMISES
 PREMISE_TEXT = {
@@ -95,7 +95,6 @@ class FactorisationReport:
 
 
 # --- the equations, as sympy expressions (printing) and as z3 summands (checking)
-Lj, Zj, Cj, Bk = E.LAM, member("Z", "j"), member("C", "j"), member("B", "k")
 
 
 def _equations() -> dict[str, object]:
