@@ -9,7 +9,7 @@ from .graphs.dag import DAG, AbstractGraph, ChainedGraph
 from .kernel import Fact, Kernel, RuleError
 from .report import ProofReport, StepResult
 from .sets import IFull, IName, VarSet
-from .statements import CI, Chained, Determines, NoEdge, Principle, Schema, ci_text, statement_text
+from .statements import CI, Chained, Determines, NoEdge, Positive, Principle, Schema, ci_text, statement_text
 from .probability.claims import Factorisable
 from .syntax.ast import Item, Script, position, token_name
 from .syntax.parser import GphError, parse_script
@@ -247,6 +247,8 @@ class Checker:
             return Chained(gname, tuple(rs.juxt(b.children[0]) for b in t.children[1:]))
         if d == "determines":
             return Determines(rs.juxt(t.children[0]), rs.juxt(t.children[1]))
+        if d == "positive":
+            return Positive(rs.juxt(t.children[0]))
         if d == "faithfulness":
             gname = str(t.children[0])
             if self.env.graph(gname) is None:

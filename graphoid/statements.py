@@ -216,6 +216,12 @@ class Determines:
 
 
 @dataclass(frozen=True)
+class Positive:
+    """Every joint value of these variables has positive probability."""
+    variables: VarSet
+
+
+@dataclass(frozen=True)
 class Principle:
     """A modelling principle assumed of a graph, e.g. faithfulness (Definition 5)."""
     name: str
@@ -235,4 +241,6 @@ def graph_fact_text(s, decl=None) -> str:
         return "%s determines %s" % (set_text(s.source, decl), set_text(s.target, decl))
     if isinstance(s, Principle):
         return "%s(%s)" % (s.name, s.graph)
+    if isinstance(s, Positive):
+        return "positive(%s)" % set_text(s.variables, decl)
     return str(s)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..sets import IDiff, IFull, IName, ISingle, VarSet, _mk
-from ..statements import CI, Determines, Schema, Semantics, statement_text
+from ..statements import CI, Determines, Positive, Schema, Semantics, statement_text
 from .fact import _MINT, Fact
 
 
@@ -72,8 +72,15 @@ def factorisation(kernel, premises: list[Fact], claim) -> list[Fact]:
     tpl = _templates(kernel, dets[0].statement)
     role: dict[str, Fact] = {"det": dets[0]}
     obs: list = []
+    # The z3 encoding conditions on every (x, λ): it needs P(X = x, Λ = λ) > 0, which the script
+    # must assume explicitly so that it is counted and shown.
+    pos = [f for f in premises if isinstance(f.statement, Positive)]
+    need = tpl["lambda_indep_X"].x | tpl["lambda_indep_X"].y
+    if not pos or kernel.sets.subset(need, pos[0].statement.variables, "positivity covers XΛ").result != "proved":
+        raise kernel._err("%s: cite the assumption positive(%s): the check conditions on every value of "
+                          "the settings and Λ" % (r, statement_text(CI(need, need), kernel.sets.decl).split(" ⊥⊥")[0][1:]))
     for f in premises:
-        if f is dets[0]:
+        if f is dets[0] or f in pos:
             continue
         s = f.statement
         if f.semantics is None or f.semantics.kind != "prob":
@@ -113,7 +120,7 @@ def factorisation(kernel, premises: list[Fact], claim) -> list[Fact]:
     from ..probability.factorisation import equation_latex
     eqs = equation_latex()
     for st in rep.steps:
-        prem = [role[p] for p in st.premises_used] + [facts[d] for d in st.depends_on if d in facts]
+        prem = [role[p] for p in st.premises_used] + [facts[d] for d in st.depends_on if d in facts] + pos[:1]
         statement = claim if st.label == "22" else Equation(st.label, eqs[st.label])
         facts[st.label] = Fact(_MINT, statement, "factorisation (%s): %s" % (st.label, st.rule), tuple(prem),
                                sem, tuple(obs if st.label == "22" else ()) + tuple(st.obligations))

@@ -12,7 +12,7 @@ import networkx as nx
 
 from ..graphs.dag import DAG, AbstractGraph, ChainedGraph, is_chained
 from ..sets import Obligation, SetTheory, VarSet, index_vars
-from ..statements import (CI, Chained, Determines, NoEdge, Principle, Schema, Semantics, instantiate_ci,
+from ..statements import (CI, Chained, Determines, NoEdge, Positive, Principle, Schema, Semantics, instantiate_ci,
                           set_text, statement_text)
 from .fact import _MINT, Fact
 
@@ -110,7 +110,7 @@ class Kernel:
         elif isinstance(body, Chained):
             self._chain_blocks_disjoint(obs, kind, body.blocks)
             sem = Semantics.d(body.graph)
-        elif isinstance(body, (Determines, Principle)):
+        elif isinstance(body, (Determines, Principle, Positive)):
             if kind == "hypothesis" and isinstance(body, Principle):
                 raise RuleError("a principle such as faithfulness is an assumption, not a graph hypothesis")
             sem = None
