@@ -34,6 +34,7 @@ class ProofReport:
     parse_error: Any = None
     env: Any = None
     classes: Any = None
+    source: str | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.steps if s.status == status)

@@ -430,12 +430,14 @@ def check_text(text: str, file: str = "<input>", max_n: int | None = None) -> Pr
     except GphError as e:
         rep = ProofReport(file)
         rep.parse_error = e
+        rep.source = text
         return rep
     c = Checker(file, text)
     c.max_n = max_n
     rep = c.run(script)
     rep.env = c.env
     rep.classes = c.classes
+    rep.source = text
     return rep
 
 

@@ -20,6 +20,11 @@ class Fact:
     __slots__ = ("statement", "rule", "premises", "semantics", "obligations", "kind", "note",
                  "open_cases", "_sealed")
 
+    def __new__(cls, token: Any = None, *args, **kwargs):
+        if token is not _MINT:
+            raise PermissionError("Facts are minted only by the graphoid kernel")
+        return super().__new__(cls)
+
     def __init__(self, token: Any, statement, rule: str, premises: tuple["Fact", ...],
                  semantics: Semantics | None, obligations: tuple[Obligation, ...] = (),
                  kind: str = "derived", note: str = "", discharged: frozenset = frozenset()):
