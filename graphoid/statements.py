@@ -133,6 +133,8 @@ def _family_term(f: str, e: IndexExpr, decl=None) -> str:
                 return "%s_{\\%s}" % (sub, _idx_atom(e.right))
             if isinstance(e, ISingle) and isinstance(e.term, str) and decl.index_vars.get(e.term) == dom:
                 return "%s_%s" % (sub, e.term) if len(e.term) == 1 else "%s_{%s}" % (sub, e.term)
+        if isinstance(e, IUnion) and all(any(b == f and idx == p for b, idx in decl.families.values()) for p in e.parts):
+            return "".join(_family_term(f, p, decl) for p in e.parts)
     if isinstance(e, IFull):
         return f
     t = index_src(e)

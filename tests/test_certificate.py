@@ -32,11 +32,33 @@ def accepted(cert) -> bool:
 _CACHE: dict = {}
 
 
-def shipped(path) -> dict:
+def full_certificate(path) -> dict:
     if path not in _CACHE:
         with open(path, encoding="utf-8") as fh:
             _CACHE[path] = cert_of(fh.read(), path)
     return copy.deepcopy(_CACHE[path])
+
+
+def beyond_rechecker(step) -> bool:
+    from graphoid.recheck.checker import ASSUMED, RULES
+    return step["rule"] not in RULES and step["kind"] not in ASSUMED
+
+
+def shipped(path) -> dict:
+    """The certificate cut down to the steps the rechecker can re-derive (and that rest only on such
+    steps), so that tampering tests start from an accepted certificate."""
+    cert = full_certificate(path)
+    f = cert["files"][0]
+    dropped, keep = set(), []
+    for st in f["steps"]:
+        if beyond_rechecker(st) or set(st["premises"]) & dropped:
+            dropped.add(st["label"])
+        else:
+            keep.append(st)
+    f["steps"] = keep
+    f["summary"] = {k: sum(1 for st in keep if st["kind"] == ("verified" if k == "verified" else k))
+                    for k in ("verified", "assumption", "hypothesis")}
+    return cert
 
 
 def derived(cert):
@@ -46,12 +68,27 @@ def derived(cert):
 # -- the shipped proofs ----------------------------------------------------------------------------
 @pytest.mark.parametrize("path", PROOFS, ids=os.path.basename)
 def test_shipped_proofs_recheck(path):
-    cert = shipped(path)
+    """Every step is re-derived, except those whose rule the rechecker does not know yet (they, and
+    what rests on them, are rejected by name, never accepted)."""
+    cert = full_certificate(path)
     info, errors = check_certificate(cert)
+    unknown = [st["label"] for st in cert["files"][0]["steps"] if beyond_rechecker(st)]
+    for e in errors:
+        assert "this checker cannot re-derive it" in e or "rests on rejected" in e, e
+    assert bool(errors) == bool(unknown)
+    cut = shipped(path)
+    info, errors = check_certificate(cut)
     assert errors == []
-    f = cert["files"][0]
+    f = cut["files"][0]
     assert info[0].startswith(f["file"]) and "%d steps re-verified" % f["summary"]["verified"] in info[0]
     assert f["summary"]["verified"] > 0
+
+
+@pytest.mark.xfail(strict=True, reason="TODO (docs/trust.md): the rechecker has no factorisation rule yet, "
+                   "so Theorem 1's steps (16)-(22) are rejected as beyond it")
+def test_theorem1_fully_rechecked():
+    path = [p for p in PROOFS if p.endswith("theorem1.gph")][0]
+    assert accepted(full_certificate(path))
 
 
 def test_cli_writes_and_rechecks(tmp_path, capsys):
@@ -95,6 +132,7 @@ def test_added_variable_rejected(path):
 @pytest.mark.parametrize("path", PROOFS, ids=os.path.basename)
 def test_dropped_or_missing_premise_rejected(path):
     base = shipped(path)
+    assert accepted(base)
     for k, s in derived(base):
         for j in range(len(s["premises"])):
             cert = copy.deepcopy(base)
@@ -109,6 +147,7 @@ def test_dropped_or_missing_premise_rejected(path):
 def test_swapped_rule_rejected(path):
     from graphoid.recheck.checker import RULES
     base = shipped(path)
+    assert accepted(base)
     for k, s in derived(base):
         for other, (arity, _) in RULES.items():
             if other == s["rule"] or len(s["premises"]) not in arity:
@@ -121,6 +160,7 @@ def test_swapped_rule_rejected(path):
 @pytest.mark.parametrize("path", PROOFS, ids=os.path.basename)
 def test_assumption_passed_off_as_verified(path):
     base = shipped(path)
+    assert accepted(base)
     steps = base["files"][0]["steps"]
     for k, s in enumerate(steps):
         if s["kind"] not in ("assumption", "hypothesis"):
@@ -142,6 +182,7 @@ def test_silently_dropped_assumption_changes_summary():
 @pytest.mark.parametrize("path", PROOFS, ids=os.path.basename)
 def test_step_before_its_premise_rejected(path):
     base = shipped(path)
+    assert accepted(base)
     for k, s in derived(base):
         if not s["premises"]:
             continue
@@ -155,6 +196,7 @@ def test_step_before_its_premise_rejected(path):
 @pytest.mark.parametrize("path", PROOFS, ids=os.path.basename)
 def test_altered_semantics_rejected(path):
     base = shipped(path)
+    assert accepted(base)
     for k, s in derived(base):
         if s["semantics"] is None:
             continue
@@ -192,6 +234,7 @@ def test_changed_index_or_binding_rejected():
     if not theorem:
         pytest.skip("theorem1.gph not shipped")
     base = shipped(theorem[0])
+    assert accepted(base)
     hits = 0
     for k, s in derived(base):
         if s["rule"] == "instantiation":

@@ -60,6 +60,9 @@ def statement_json(s) -> dict:
         return {"type": "chained", "graph": s.graph, "blocks": [set_json(b) for b in s.blocks]}
     if Determines and isinstance(s, Determines):
         return {"type": "determines", "source": set_json(s.source), "target": set_json(s.target)}
+    Positive = getattr(_st, "Positive", ())
+    if Positive and isinstance(s, Positive):
+        return {"type": "positive", "variables": set_json(s.variables)}
     if Principle and isinstance(s, Principle):
         return {"type": "principle", "name": s.name, "graph": s.graph}
     # Anything else (e.g. a claim only a later rule understands) is carried opaquely; the

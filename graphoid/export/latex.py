@@ -204,27 +204,41 @@ def _index_atom(e: IndexExpr) -> str:
 
 def _family_latex(f: str, e: IndexExpr, decl=None) -> str:
     if decl is not None:
+        # the names the script declared: C for A over I_C, C_{\setminus i}, and C_i for A_i
+        # when i was declared an arbitrary member of I_C (as statements.set_text does)
         for sub, (base, idx) in getattr(decl, "families", {}).items():
-            if base == f and idx == e:
+            if base != f:
+                continue
+            if idx == e:
                 return name_math(sub, bold=True)
+            if isinstance(e, IDiff) and e.left == idx:
+                return r"%s_{\setminus %s}" % (name_math(sub, bold=True), _index_atom(e.right))
+            if isinstance(e, ISingle) and isinstance(e.term, str) and getattr(decl, "index_vars", {}).get(e.term) == idx:
+                return "%s_{%s}" % (name_math(sub), name_math(e.term))
+        if isinstance(e, IUnion):   # A over I_C ∪ I_B reads as CB when each part is declared
+            parts = [_family_latex(f, p, decl) for p in e.parts]
+            if all("_" not in p or p.endswith("}") for p in parts) and all(
+                    any(idx == p for b, idx in getattr(decl, "families", {}).values() if b == f) for p in e.parts):
+                return "".join(parts)
     base = name_math(f, bold=True)
     if isinstance(e, IFull):
         return base
+    if isinstance(e, ISingle):   # a single member is a variable, not a set: not bold
+        return "%s_{%s}" % (name_math(f), index_latex(e))
     return "%s_{%s}" % (base, index_latex(e))
 
 
 def set_latex(s: VarSet, decl=None) -> str:
-    """Bold sets; juxtaposition (\\mathbf{CD}) when every name is one letter, as the paper writes them,
-    otherwise a braced list."""
+    """Bold sets by juxtaposition as the paper writes them (families first: \mathbf{Z}\Lambda) when
+    every name is one character, otherwise a braced list."""
     scal = sorted(s.scalars)
     fams = [_family_latex(f, e, decl) for f, e in s.fams]
     if not scal and not fams:
         return r"\emptyset"
-    simple = all(len(n) == 1 and n.isascii() and n.isalpha() for n in scal)
+    simple = all(len(n) == 1 for n in scal) and not any(len(n) > 1 for n in getattr(decl, "scalar_names", ()) or ())
     if simple:
-        parts = [r"\mathbf{%s}" % "".join(scal)] if scal else []
-        return "".join(parts + fams)
-    items = [name_math(n, bold=True) for n in scal] + fams
+        return "".join(fams + [name_math(n, bold=n.isascii()) for n in scal])
+    items = fams + [name_math(n, bold=True) for n in scal]
     if len(items) == 1:
         return items[0]
     return r"\{%s\}" % ", ".join(items)
@@ -264,6 +278,14 @@ def statement_latex(stmt, decl=None) -> str:
         return r"%s \text{ determines } %s" % (set_latex(stmt.source, decl), set_latex(stmt.target, decl))
     if _Principle is not None and isinstance(stmt, _Principle):
         return r"\text{%s}(%s)" % (tex_text(stmt.name), name_math(stmt.graph))
+    kind = type(stmt).__name__
+    if kind == "Equation":
+        return stmt.latex
+    if kind == "Factorisable":
+        from ..probability.factorisation import equation_latex
+        return equation_latex()["22"]
+    if kind == "Positive":
+        return r"P(%s) > 0" % set_latex(stmt.variables, decl)
     if isinstance(stmt, tuple) and len(stmt) == 3 and stmt[0] == "principle":
         return r"\text{%s}(%s)" % (tex_text(str(stmt[1])), name_math(str(stmt[2])))
     try:
@@ -321,7 +343,15 @@ def _justification(step, tags: dict[str, str]) -> str:
     if step.status == "assumption":
         return r"\text{assumed}"
     if step.status == "hypothesis":
-        return r"\text{hypothesis (stated, not checked)}"
+        out = r"\text{graph hypothesis (stated, not checked)}"
+        if step.premises:
+            refs = [tags.get(p) or r"\text{(%s)}" % tex_text(p) for p in step.premises]
+            out += r"\text{, argued from }" + ", ".join(refs)
+        if step.evidence:
+            out += r"\text{; %s}" % tex_text(step.evidence)
+        return out
+    if step.status == "enumerated":
+        return r"\text{%s}" % tex_text(step.evidence)
     rule = fact.rule if fact is not None else step.rule
     words = "by " + _rule_text(rule)
     if step.status != "verified":   # other outcomes (e.g. checked by enumeration) say so
@@ -414,11 +444,18 @@ def _steps_body(report) -> list[str]:
         for i, s in steps:
             tag = r"\tag{%s}" % tex_text(s.label) if s.label else r"\notag"
             lab = r"\label{%s}" % _label_key(i) if s.label else ""
-            if s.status == "failed" or s.fact is None:
+            if s.status == "enumerated":
+                rows.append("  \\text{%s} &\\qquad %s %s%s" % (tex_text(s.statement), _justification(s, tags), tag, lab))
+            elif s.status == "failed" or s.fact is None:
                 rows.append("  %s %s%s" % (_failure_line(s), tag, lab))
             else:
-                rows.append("  %s &\\qquad %s %s%s" % (statement_latex(s.fact.statement, decl),
-                                                 _justification(s, tags), tag, lab))
+                just = _justification(s, tags)
+                math = statement_latex(s.fact.statement, decl)
+                visible = re.sub(r"\\[a-zA-Z]+|[{}]", "", just + math)
+                if len(visible) > 95:   # long justifications go on a line of their own, wrapped
+                    rows.append("  \\shortintertext{\\small %s}\n  %s & %s%s" % (just.replace("\\text{", "{"), math, tag, lab))
+                else:
+                    rows.append("  %s &\\qquad %s %s%s" % (math, just, tag, lab))
         out.append(" \\\\\n".join(rows))
         out.append(r"\end{align}")
         out.append("")

@@ -570,7 +570,7 @@ class FileCheck:
             for i in range(len(bl)):
                 for j in range(i + 1, len(bl)):
                     self.th.relation("disjoint", bl[i], bl[j], "chain blocks are disjoint", binders)
-        need(body.get("type") in ("ci", "noedge", "chained", "determines", "principle"),
+        need(body.get("type") in ("ci", "noedge", "chained", "determines", "principle", "positive"),
              "unknown statement type %r" % body.get("type"))
 
     def step(self, s: dict):
@@ -589,7 +589,7 @@ class FileCheck:
             if body.get("type") == "principle":
                 need(kind == "assumption" and body.get("name") == "faithfulness" and isinstance(body.get("graph"), str), "unknown principle")
                 mine = None
-            elif body.get("type") == "determines":
+            elif body.get("type") in ("determines", "positive"):
                 mine = None
             elif body.get("type") in ("noedge", "chained"):
                 mine = sem("dsep", body["graph"])
@@ -622,18 +622,22 @@ class FileCheck:
 
 def check_file(f: dict) -> tuple[list[str], list[str]]:
     """Re-derive every step of one file's certificate. Returns (info lines, rejection reasons)."""
-    fc, errors = FileCheck(f), []
+    fc, errors, rejected = FileCheck(f), [], set()
     for s in f.get("steps", []):
+        lab = s.get("label") if isinstance(s, dict) else None
         try:
+            need(isinstance(s, dict), "malformed step")
+            bad = [p for p in s.get("premises") or [] if p in rejected]
+            need(not bad, "rests on rejected step%s (%s)" % ("s" if len(bad) > 1 else "", "), (".join(map(str, bad))))
             fc.step(s)
         except Reject as e:
-            errors.append("step (%s): %s" % (s.get("label"), e))
+            errors.append("step (%s): %s" % (lab, e))
+            rejected.add(lab)
         except (KeyError, TypeError, AttributeError, IndexError, ValueError, z3.Z3Exception) as e:
-            errors.append("step (%s): malformed (%s: %s)" % (s.get("label"), type(e).__name__, e))
-        if errors:
-            break                          # later steps may rest on the rejected one
+            errors.append("step (%s): malformed (%s: %s)" % (lab, type(e).__name__, e))
+            rejected.add(lab)
     counts = {k: sum(1 for v in fc.kinds.values() if v == k) for k in ("verified", "assumption", "hypothesis")}
-    if not errors and counts != f.get("summary"):
+    if not rejected and counts != f.get("summary"):
         errors.append("the certificate's summary %r does not match its steps %r" % (f.get("summary"), counts))
     for fl in f.get("failed", []):
         errors.append("line %s: the original check failed: %s" % (fl.get("line"), fl.get("message")))
