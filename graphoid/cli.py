@@ -43,7 +43,8 @@ def render_report(rep, out) -> None:
         if s.status == "failed":
             print(s.error.render(), file=out)
     sm = rep.summary()
-    for status, title in (("assumption", "assumed (not checked)"), ("hypothesis", "graph hypotheses (stated, not checked)")):
+    for status, title in (("assumption", "assumed (not checked)"), ("hypothesis", "graph hypotheses (stated, not checked)"),
+                          ("enumerated", "checked by enumeration on a class (evidence for those sizes, not a proof)")):
         rows = [st for st in rep.steps if st.status == status]
         if rows:
             print("%s: %s" % (rep.file, title), file=out)
@@ -52,6 +53,8 @@ def render_report(rep, out) -> None:
     parts = ["%d verified" % sm["verified"], "%d assumption%s" % (sm["assumptions"], "" if sm["assumptions"] == 1 else "s")]
     if sm["hypotheses"]:
         parts.append("%d graph hypothes%s (stated, not checked)" % (sm["hypotheses"], "is" if sm["hypotheses"] == 1 else "es"))
+    if sm.get("enumerated"):
+        parts.append("%d checked by enumeration" % sm["enumerated"])
     parts.append("%d failed" % sm["failed"])
     ob = "%d side conditions" % sm["obligations"]
     if sm["z3_obligations"]:

@@ -445,7 +445,8 @@ def _steps_body(report) -> list[str]:
             tag = r"\tag{%s}" % tex_text(s.label) if s.label else r"\notag"
             lab = r"\label{%s}" % _label_key(i) if s.label else ""
             if s.status == "enumerated":
-                rows.append("  \\text{%s} &\\qquad %s %s%s" % (tex_text(s.statement), _justification(s, tags), tag, lab))
+                rows.append("  \\shortintertext{\\small %s}\n  \\text{%s} & %s%s" % (
+                    tex_text(s.evidence), tex_text(s.statement), tag, lab))
             elif s.status == "failed" or s.fact is None:
                 rows.append("  %s %s%s" % (_failure_line(s), tag, lab))
             else:
