@@ -339,3 +339,22 @@ have (d): (X_{\\3} ⊥⊥ W | X_3) by instantiate(s, i := 3)
     rep = check_text(script)
     assert not accepted(certificate([rep]))
     assert rep.count("failed") > 0
+
+
+@pytest.mark.xfail(strict=True, reason="kernel bug: faithfulness accepts a premise that holds only for the "
+                   "distributions compatible with another graph H (from markov in H), or only for positive "
+                   "ones; the phenomenon's P need not satisfy it. Here it yields (A ⊥ C)_d in G although "
+                   "G has the edge A -> C. Suggested fix in Kernel.faithfulness: require "
+                   "p.semantics.graph in (None, graph) and not p.semantics.positive/gaussian")
+def test_kernel_faithfulness_from_another_graphs_markov():
+    script = """variables A, B, C
+graph H: A -> B, C
+graph G: A -> C, B
+have (d): (A ⊥⊥ C)_d in H by d_separation(H)
+have (m): (A ⊥⊥ C) by markov(d)
+assume (f): faithfulness(G)
+have (x): (A ⊥⊥ C)_d in G by faithfulness(m, f)
+"""
+    rep = check_text(script)
+    assert not accepted(certificate([rep]))        # the rechecker refuses it ...
+    assert rep.count("failed") > 0                  # ... and so must the kernel

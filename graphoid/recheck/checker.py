@@ -342,12 +342,19 @@ def weak_transitivity(ctx, st, P, cases):
     need(len(g) == 1 and isinstance(g[0], str), "second premise conditions on Z plus one variable")
     ctx.th.relation("subset", a["z"], b["z"], "Z ⊆ Zγ")
     ctx.th.relation("disjoint", g, union(a["x"], a["y"]), "γ outside XY")
-    for k, want in zip(cases, ((a["x"], g, a["z"]), (g, a["y"], a["z"]))):
-        cs = ci_of(ctx.statements[k])
-        need(cs["dsep"] == a["dsep"] and cs["graph"] == a["graph"], "case has the premises' kind")
-        for key, w in zip("xyz", want):
-            ctx.eq(cs[key], w, "case (%s) %s" % (k, key))
-        need(any(k in ctx.open[p] for p in (P[2][2], P[3][2])), "case (%s) is not used by a branch" % k)
+    wants = ((a["x"], g, a["z"]), (g, a["y"], a["z"]))
+
+    def branches_match(c1, c2):   # branch k may rest on case k, never on the other case
+        for k, want, then, other in ((c1, wants[0], P[2][2], c2), (c2, wants[1], P[3][2], c1)):
+            cs = ci_of(ctx.statements[k])
+            need(cs["dsep"] == a["dsep"] and cs["graph"] == a["graph"], "case has the premises' kind")
+            for key, w in zip("xyz", want):
+                ctx.eq(cs[key], w, "case (%s) %s" % (k, key))
+            need(other not in ctx.open[then], "branch (%s) rests on the other case (%s)" % (then, other))
+    try:
+        branches_match(*cases)
+    except Reject:
+        branches_match(*reversed(cases))
     for q in (P[2][0], P[3][0]):
         for key in "xyz":
             ctx.eq(ci_of(q)[key], c[key], "branch ends in the goal's %s" % key)
@@ -428,7 +435,10 @@ def markov(ctx, st, P):
 def faithfulness(ctx, st, P):
     (p, psem, _), (pr, _, _) = P
     need(pr.get("type") == "principle" and pr.get("name") == "faithfulness", "cite the faithfulness assumption")
-    need(psem and psem["kind"] == "prob", "premise must be a probabilistic c.i.")
+    # The premise must hold in the phenomenon's P itself: a fact about the distributions compatible with
+    # another graph, or about positive/Gaussian ones only, need not hold in P.
+    need(psem and psem["kind"] == "prob" and psem["graph"] in (None, pr["graph"]) and not psem["positive"]
+         and not psem["gaussian"], "premise must be a c.i. of the phenomenon's distribution")
     (pb, pbind), (cb, cbind) = _body(p), _body(st)
     need(cb["dsep"] and cb["graph"] == pr["graph"] and _same(pbind, cbind), "conclusion must be a d-separation in %s" % pr["graph"])
     for k in "xyz":
