@@ -358,3 +358,20 @@ have (x): (A ⊥⊥ C)_d in G by faithfulness(m, f)
     rep = check_text(script)
     assert not accepted(certificate([rep]))        # the rechecker refuses it ...
     assert rep.count("failed") > 0                  # ... and so must the kernel
+
+
+@pytest.mark.xfail(strict=True, reason="kernel bug: weak_transitivity_cases discharges both cases without "
+                   "checking that each branch rests only on its own case; two branches that both use case 2 "
+                   "prove case 2's consequence outright. With X independent of all and g, Y correlated "
+                   "(Gaussian), (X ⊥ Y) and (X ⊥ Y | g) hold but (g ⊥ Y) does not. Suggested fix: "
+                   "raise unless id(case2) not in then1.open_cases and id(case1) not in then2.open_cases")
+def test_kernel_case_split_branch_on_the_other_case():
+    from graphoid.kernel import Kernel, RuleError
+    from graphoid.statements import CI
+    k = Kernel()
+    p1 = k.assume(CI.of({"X"}, {"Y"}))
+    p2 = k.assume(CI.of({"X"}, {"Y"}, {"g"}))
+    case1 = k.suppose(CI.of({"X"}, {"g"}))
+    case2 = k.suppose(CI.of({"g"}, {"Y"}))
+    with pytest.raises(RuleError):
+        k.weak_transitivity_cases(p1, p2, case1, case2, case2, case2, CI.of({"g"}, {"Y"}))
