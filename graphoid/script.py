@@ -83,6 +83,8 @@ class Checker:
                 self.fail(item, self.err(line, col, str(e)))
             except GphError as e:
                 self.fail(item, e)
+            except RecursionError:
+                self.fail(item, self.err(item.line, item.col, "the step is nested too deeply to check"))
         return self.report
 
     def fail(self, item: Item, e: GphError, obligations=()):

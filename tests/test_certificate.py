@@ -341,11 +341,6 @@ have (d): (X_{\\3} ⊥⊥ W | X_3) by instantiate(s, i := 3)
     assert rep.count("failed") > 0
 
 
-@pytest.mark.xfail(strict=True, reason="kernel bug: faithfulness accepts a premise that holds only for the "
-                   "distributions compatible with another graph H (from markov in H), or only for positive "
-                   "ones; the phenomenon's P need not satisfy it. Here it yields (A ⊥ C)_d in G although "
-                   "G has the edge A -> C. Suggested fix in Kernel.faithfulness: require "
-                   "p.semantics.graph in (None, graph) and not p.semantics.positive/gaussian")
 def test_kernel_faithfulness_from_another_graphs_markov():
     script = """variables A, B, C
 graph H: A -> B, C
@@ -360,11 +355,6 @@ have (x): (A ⊥⊥ C)_d in G by faithfulness(m, f)
     assert rep.count("failed") > 0                  # ... and so must the kernel
 
 
-@pytest.mark.xfail(strict=True, reason="kernel bug: weak_transitivity_cases discharges both cases without "
-                   "checking that each branch rests only on its own case; two branches that both use case 2 "
-                   "prove case 2's consequence outright. With X independent of all and g, Y correlated "
-                   "(Gaussian), (X ⊥ Y) and (X ⊥ Y | g) hold but (g ⊥ Y) does not. Suggested fix: "
-                   "raise unless id(case2) not in then1.open_cases and id(case1) not in then2.open_cases")
 def test_kernel_case_split_branch_on_the_other_case():
     from graphoid.kernel import Kernel, RuleError
     from graphoid.statements import CI

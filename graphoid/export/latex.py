@@ -229,7 +229,7 @@ def _family_latex(f: str, e: IndexExpr, decl=None) -> str:
 
 
 def set_latex(s: VarSet, decl=None) -> str:
-    """Bold sets by juxtaposition as the paper writes them (families first: \mathbf{Z}\Lambda) when
+    r"""Bold sets by juxtaposition as the paper writes them (families first: \mathbf{Z}\Lambda) when
     every name is one character, otherwise a braced list."""
     scal = sorted(s.scalars)
     fams = [_family_latex(f, e, decl) for f, e in s.fams]

@@ -258,8 +258,10 @@ class Kernel:
         and Gaussian distributions."""
         r = "weak transitivity"
         a, b = self._ci(p1, r), self._ci(p2, r)
-        if case1.kind != "case" or case2.kind != "case":
-            raise RuleError("%s: the cases must be supposed, not derived" % r)
+        if case1.kind != "case" or case2.kind != "case" or case1 is case2:
+            raise RuleError("%s: the two cases must be supposed, not derived" % r)
+        if id(case2) in then1.open_cases or id(case1) in then2.open_cases:
+            raise RuleError("%s: each case's branch may rest only on its own case" % r)
         sem = self._combine(r, [p1, p2, then1, then2], c, gaussian=True)
         obs: list = []
         self._eq(obs, r, a.x, b.x, "both premises have the same X", "both premises must have the same left side")
@@ -424,6 +426,12 @@ class Kernel:
         graph = principle.statement.graph
         if p.semantics is None or p.semantics.kind != "prob":
             raise RuleError("%s: the premise must be a c.i. of the phenomenon (no _d)" % r)
+        # The premise must hold for the phenomenon's P itself: a fact about every distribution (under
+        # the assumptions) or every distribution compatible with this graph; not one that holds only
+        # for another graph's distributions, or only for positive or Gaussian ones.
+        if p.semantics.graph not in (None, graph) or p.semantics.positive or p.semantics.gaussian:
+            raise RuleError("%s: the premise holds only for %s, which need not include the phenomenon's "
+                            "distribution" % (r, p.semantics.describe()))
         body_c = c.body if isinstance(c, Schema) else c
         body_p = p.statement.body if isinstance(p.statement, Schema) else p.statement
         if not body_c.dsep or body_c.graph != graph:

@@ -62,12 +62,15 @@ def split_name(env: Env, text: str, line: int, col: int, whole: bool = False) ->
         return list(text)
     # all splittings (dynamic programming); ambiguity is an error rather than a guess
     n = len(text)
+    if n > 200:
+        raise ResolveError("name of %d characters: write long sets with commas or braces" % n, line, col)
+    longest = max((len(x) for x in names), default=1)
     ways: list[list[list[str]]] = [[] for _ in range(n + 1)]
     ways[0] = [[]]
     for i in range(n):
         if not ways[i]:
             continue
-        for j in range(i + 1, n + 1):
+        for j in range(i + 1, min(n, i + longest) + 1):
             if text[i:j] in names:
                 for w in ways[i][:4]:
                     ways[j].append(w + [text[i:j]])
