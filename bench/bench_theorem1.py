@@ -1,0 +1,55 @@
+"""Times the full check of proofs/theorem1.gph as a user runs it (a whole `graphoid check` process),
+and how much of it z3 takes (the z3 obligations' own times, from the JSON report).
+
+    python3 bench/bench_theorem1.py [--repeat 5]
+
+One run, printed as medians and as a share of the wall time; no assertion (machines are noisy).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROOF = os.path.join(ROOT, "proofs", "theorem1.gph")
+
+
+def one() -> tuple[float, float, float, int]:
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "graphoid.cli", "check", "--json", PROOF],
+                       capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit("theorem1.gph did not verify:\n" + r.stdout[-2000:] + r.stderr[-2000:])
+    rep = json.loads(r.stdout)
+    z3 = sum(o["seconds"] for s in rep["steps"] for o in s["obligations"] if o["method"] == "z3")
+    n = sum(1 for s in rep["steps"] for o in s["obligations"] if o["method"] == "z3")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import graphoid.script, graphoid.probability, z3, networkx, lark"],
+                   capture_output=True, cwd=ROOT)
+    imports = time.perf_counter() - t0
+    return wall, z3, imports, n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    runs = [one() for _ in range(args.repeat)]
+    wall = statistics.median(r[0] for r in runs)
+    z3 = statistics.median(r[1] for r in runs)
+    imp = statistics.median(r[2] for r in runs)
+    print("graphoid check proofs/theorem1.gph, %d runs (medians)" % args.repeat)
+    print("  whole process        %6.2f s   (goal: under 5 s)" % wall)
+    print("  z3 obligations (%d)  %6.2f s   = %3.0f%% of the process" % (runs[0][3], z3, 100 * z3 / wall))
+    print("  Python start + imports %4.2f s   = %3.0f%%" % (imp, 100 * imp / wall))
+    print("  rest (parsing, kernel, enumeration of n <= 2) %4.2f s" % max(0.0, wall - z3 - imp))
+
+
+if __name__ == "__main__":
+    main()
