@@ -142,7 +142,7 @@ def test_jupyter_fragment():
     assert frag == report_latex_fragment(rep)
     assert frag.startswith("$$") and frag.endswith("$$") and r"\perp\!\!\!\perp" in frag
     assert "3 verified" in frag
-    fact = rep.steps[-1].fact
+    fact = [s for s in rep.steps if s.fact is not None][-1].fact
     assert fact._repr_latex_() == "$" + statement_latex(fact.statement) + "$"
 
 

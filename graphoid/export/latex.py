@@ -237,7 +237,9 @@ def set_latex(s: VarSet, decl=None) -> str:
         return r"\emptyset"
     simple = all(len(n) == 1 for n in scal) and not any(len(n) > 1 for n in getattr(decl, "scalar_names", ()) or ())
     if simple:
-        return "".join(fams + [name_math(n, bold=n.isascii()) for n in scal])
+        letters = "".join(n for n in scal if n.isascii() and n.isalpha())
+        others = [name_math(n, bold=True) for n in scal if not (n.isascii() and n.isalpha())]
+        return "".join(fams + ([r"\mathbf{%s}" % letters] if letters else []) + others)
     items = fams + [name_math(n, bold=True) for n in scal]
     if len(items) == 1:
         return items[0]

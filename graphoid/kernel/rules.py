@@ -295,6 +295,8 @@ class Kernel:
         r = "d-separation"
         if not isinstance(g, DAG):
             raise RuleError("%s: %s is not a concrete DAG, so d-separation cannot be read off it" % (r, g.name))
+        if not isinstance(c, CI):
+            raise RuleError("%s: the conclusion must be a single statement (…)_d in %s, not a schema" % (r, g.name))
         if not c.dsep or c.graph != g.name:
             raise RuleError("%s: the conclusion must be a d-separation statement (…)_d in %s" % (r, g.name))
         if not c.concrete:

@@ -38,6 +38,10 @@ def auto_rule(checker, item, claim, refs):
     if trivial(claim):
         raise RuleError("auto: both sides of the claim must be nonempty (a statement with an empty side "
                         "holds trivially and needs no proof)")
+    for c in [claim] + [f.statement for f in facts]:
+        x, y, z = c.triple()
+        if x & y or x & z or y & z:
+            raise RuleError("auto: the sets of %s must be disjoint" % statement_text(c))
     # statements with an empty side hold in every model and cannot help a derivation
     facts = [f for f in facts if not trivial(f.statement)]
     axioms = _axioms_for(facts, claim)
