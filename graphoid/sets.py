@@ -200,6 +200,8 @@ class Obligation:
     seconds: float
     method: str          # 'finite sets' | 'syntactic' | 'z3' | 'graph' | ...
     detail: str = ""     # counter-example or solver reason
+    query: str = ""      # for proved solver obligations whose meaning is not re-encodable: the
+                         # SMT-LIB query (axioms used ∧ ¬goal) that was found unsat, for re-checking
 
 
 @dataclass

@@ -41,7 +41,8 @@ def full_certificate(path) -> dict:
 
 def beyond_rechecker(step) -> bool:
     from graphoid.recheck.checker import ASSUMED, RULES
-    return step["rule"] not in RULES and step["kind"] not in ASSUMED
+    rule = "factorisation (n)" if str(step["rule"]).startswith("factorisation (") else step["rule"]
+    return rule not in RULES and step["kind"] not in ASSUMED
 
 
 def shipped(path) -> dict:
@@ -84,11 +85,39 @@ def test_shipped_proofs_recheck(path):
     assert f["summary"]["verified"] > 0
 
 
-@pytest.mark.xfail(strict=True, reason="TODO (docs/trust.md): the rechecker has no factorisation rule yet, "
-                   "so Theorem 1's steps (16)-(22) are rejected as beyond it")
 def test_theorem1_fully_rechecked():
     path = [p for p in PROOFS if p.endswith("theorem1.gph")][0]
     assert accepted(full_certificate(path))
+
+
+def _factorisation_steps(cert):
+    return [s for s in cert["files"][0]["steps"] if str(s.get("rule", "")).startswith("factorisation (")]
+
+
+def test_factorisation_queries_are_rechecked_and_tampering_is_rejected():
+    import copy
+    path = [p for p in PROOFS if p.endswith("theorem1.gph")][0]
+    cert = full_certificate(path)
+    steps = _factorisation_steps(cert)
+    assert [s["label"] for s in steps] == ["16", "17", "18", "19", "20", "21", "22"]
+    # a query whose negated goal is dropped has models: it is no longer unsat
+    bad = copy.deepcopy(cert)
+    st = [s for s in _factorisation_steps(bad) if s["label"] == "20"][0]
+    ob = [o for o in st["obligations"] if o.get("query")][0]
+    lines = ob["query"].splitlines()
+    last_assert = max(k for k, line in enumerate(lines) if line.startswith("(assert"))
+    ob["query"] = "\n".join(lines[:last_assert] + ["(check-sat)"])
+    assert not accepted(bad)
+    # a step without its queries cannot be re-derived
+    bad = copy.deepcopy(cert)
+    for o in [s for s in _factorisation_steps(bad) if s["label"] == "18"][0]["obligations"]:
+        o.pop("query", None)
+    assert not accepted(bad)
+    # a factorisation step may not rest on a d-separation directly
+    bad = copy.deepcopy(cert)
+    st = [s for s in _factorisation_steps(bad) if s["label"] == "18"][0]
+    st["premises"] = ["8"] + st["premises"][1:]
+    assert not accepted(bad)
 
 
 def test_cli_writes_and_rechecks(tmp_path, capsys):

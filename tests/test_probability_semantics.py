@@ -118,7 +118,7 @@ class Semantics:
             for v in vals:
                 out *= v
             return out
-        name = e.decl().name()
+        name = E.ORIGINAL.get(e.decl().name(), e.decl().name())
         if name == "n":
             return self.n
         if name == "in_I_C":

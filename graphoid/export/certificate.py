@@ -65,6 +65,10 @@ def statement_json(s) -> dict:
         return {"type": "positive", "variables": set_json(s.variables)}
     if Principle and isinstance(s, Principle):
         return {"type": "principle", "name": s.name, "graph": s.graph}
+    if type(s).__name__ == "Equation":
+        return {"type": "equation", "label": s.label, "latex": s.latex}
+    if type(s).__name__ == "Factorisable":
+        return {"type": "factorisable"}
     # Anything else (e.g. a claim only a later rule understands) is carried opaquely; the
     # rechecker rejects rules it does not know, so an opaque statement is never accepted blindly.
     return {"type": "opaque", "text": str(s)}
@@ -78,7 +82,10 @@ def semantics_json(sem: Semantics | None):
 
 
 def obligation_json(o) -> dict:
-    return {"meaning": o.meaning, "result": o.result, "method": o.method, "detail": o.detail}
+    out = {"meaning": o.meaning, "result": o.result, "method": o.method, "detail": o.detail}
+    if getattr(o, "query", ""):
+        out["query"] = o.query
+    return out
 
 
 def declarations_json(env) -> dict:

@@ -122,6 +122,10 @@ def factorisation(kernel, premises: list[Fact], claim) -> list[Fact]:
     for st in rep.steps:
         prem = [role[p] for p in st.premises_used] + [facts[d] for d in st.depends_on if d in facts] + pos[:1]
         statement = claim if st.label == "22" else Equation(st.label, eqs[st.label])
+        # each equation holds in the class of models of the facts it rests on
+        ps = [f.semantics for f in prem if f.semantics is not None]
+        graphs = {q.graph for q in ps if q.graph}
+        sem_st = Semantics.prob(any(q.positive for q in ps), graphs.pop() if len(graphs) == 1 else None)
         facts[st.label] = Fact(_MINT, statement, "factorisation (%s): %s" % (st.label, st.rule), tuple(prem),
-                               sem, tuple(obs if st.label == "22" else ()) + tuple(st.obligations))
+                               sem_st, tuple(obs if st.label == "22" else ()) + tuple(st.obligations))
     return [facts[k] for k in sorted(facts, key=int)]

@@ -2,6 +2,7 @@
 z3 validity queries, each with a timeout, and the conclusion is granted only when both are proved."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -56,7 +57,23 @@ def prove_valid(goal: z3.BoolRef, axioms: Axioms, meaning: str, timeout_ms: int,
                     core.remove(name)
     seconds = time.perf_counter() - start
     if answer == z3.unsat:
-        return ValidityCheck(Obligation(meaning, "proved", seconds, "z3"), tuple(core))
+        # the query over just the axioms used, so that `graphoid recheck` can re-run it
+        q = z3.Solver()
+        for name, formula in axioms:
+            if name in core:
+                if re.fullmatch(r"[A-Za-z0-9_]+", name):
+                    # a named premise stays visible in the query (as a true flag guarding it), so a
+                    # rechecker can demand that the step cites a premise of that kind
+                    flag = z3.Bool("premise:" + name)
+                    q.add(flag)
+                    q.add(z3.Implies(flag, formula))
+                else:
+                    q.add(formula)
+        q.add(z3.Not(goal))
+        # names such as P(C|\mathbf{Z}...) are quoted symbols, where SMT-LIB forbids a backslash:
+        # rename consistently (a renaming preserves satisfiability)
+        text = re.sub(r"\|[^|]*\|", lambda m: m.group(0).replace("\\", "_bs_"), q.to_smt2())
+        return ValidityCheck(Obligation(meaning, "proved", seconds, "z3", query=text), tuple(core))
     if answer == z3.sat:
         return ValidityCheck(Obligation(meaning, "refuted", seconds, "z3",
                                         "z3 found a model of the axioms violating it"), ())

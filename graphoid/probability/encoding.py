@@ -12,6 +12,8 @@ that would need P(V) > 0 says so in a guard. Σ_Λ is outside z3: a step proves 
 for every λ, and equal summands give equal sums (congruence)."""
 from __future__ import annotations
 
+import re
+
 import z3
 
 from .expressions import Prob, after, fam, latent, member
@@ -23,17 +25,18 @@ Assignment = z3.ArraySort(z3.IntSort(), Val)
 n = z3.Int("n")
 in_IC = z3.Function("in_I_C", z3.IntSort(), z3.BoolSort())   # i ∈ I_C; otherwise i ∈ I_B
 a, x = z3.Const("a", Assignment), z3.Const("x", Assignment)  # free: arbitrary values (universal)
-lam = z3.Const("λ", LamVal)
+lam = z3.Const("lam", LamVal)
 j = z3.Int("j")                                               # the induction variable
 
 # bound variables of the axioms (distinct from the free constants above)
-_i2 = z3.Int("i'")   # i' = i + 1, bound separately so triggers need no arithmetic
-_i, _a, _x, _l = z3.Int("i"), z3.Const("a'", Assignment), z3.Const("x'", Assignment), z3.Const("λ'", LamVal)
+_i2 = z3.Int("i2")   # i' = i + 1, bound separately so triggers need no arithmetic
+_i, _a, _x, _l = z3.Int("i"), z3.Const("a2", Assignment), z3.Const("x2", Assignment), z3.Const("lam2", LamVal)
 
 A, X, B, C, Y, Z = (fam(s) for s in "AXBCYZ")
 LAM, OM = latent("Λ"), latent("Ω")
 
 _functions: dict[str, z3.FuncDeclRef] = {}
+ORIGINAL: dict[str, str] = {}   # z3 symbol -> the printed name it stands for (P(C|ZΛ), ∏_j …)
 
 
 def term(p: Prob | str, idx=None, av=None, xv=None, lv=None) -> z3.ArithRef:
@@ -42,7 +45,10 @@ def term(p: Prob | str, idx=None, av=None, xv=None, lv=None) -> z3.ArithRef:
     indexed = idx is not None
     if key not in _functions:
         sig = ([z3.IntSort()] if indexed else []) + [Assignment, Assignment, LamVal, z3.RealSort()]
-        _functions[key] = z3.Function(key, *sig)
+        # plain SMT-LIB symbols (the printed form of p is the key), so stored queries re-parse
+        sym = "P%d_%s" % (len(_functions), re.sub(r"[^A-Za-z0-9_]", "_", key))
+        ORIGINAL[sym] = key
+        _functions[key] = z3.Function(sym, *sig)
     f = _functions[key]
     if f.arity() != (4 if indexed else 3):
         raise ValueError("%s used both with and without an index" % key)
@@ -94,7 +100,9 @@ def _unit(t):
 def _product(name: str, factor, select) -> z3.FuncDeclRef:
     """∏ over i ∈ (j, n] with select(i) of factor(i): recursive in j, well-founded by n − j."""
     PRODUCTS[name] = (factor(None, None, None, None), "I_C" if select is in_IC else "I_B")
-    f = z3.RecFunction(name, z3.IntSort(), Assignment, Assignment, LamVal, z3.RealSort())
+    sym = "prod%d_%s" % (len(PRODUCTS), re.sub(r"[^A-Za-z0-9_]", "_", name))
+    ORIGINAL[sym] = name
+    f = z3.RecFunction(sym, z3.IntSort(), Assignment, Assignment, LamVal, z3.RealSort())
     z3.RecAddDefinition(f, [_i, _a, _x, _l],
                         z3.If(_i >= n, z3.RealVal(1),
                               z3.If(select(_i + 1), factor(_i + 1, _a, _x, _l), z3.RealVal(1))
