@@ -59,6 +59,7 @@ def prove_valid(goal: z3.BoolRef, axioms: Axioms, meaning: str, timeout_ms: int,
     if answer == z3.unsat:
         # the query over just the axioms used, so that `graphoid recheck` can re-run it
         q = z3.Solver()
+        q.set(timeout=max(1, int(timeout_ms)))   # never checked here; printed for `graphoid recheck`
         for name, formula in axioms:
             if name in core:
                 if re.fullmatch(r"[A-Za-z0-9_]+", name):

@@ -133,15 +133,20 @@ def _split_core(core) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def check_factorisation(premises, timeout_ms: int = 10000, rlimit: int | None = None,
-                        search: bool = True, search_budget: int = 4000) -> FactorisationReport:
+                        search: bool = True, search_budget: int = 4000, isolated: bool = True) -> FactorisationReport:
     """Check (16)-(22) from the named premises ('12', '13', '14', '15', 'det', 'lambda_indep_X').
     verified: every obligation proved by z3. refuted: some obligation failed and an exact n = 2
-    counter-model satisfying the premises violates (22). unknown: otherwise (never a success)."""
+    counter-model satisfying the premises violates (22). unknown: otherwise (never a success).
+    isolated: run in a fresh process, so that the answer does not depend on what z3 did before
+    in this one (see probability/isolated.py)."""
     premises = frozenset(premises)
     bad = sorted(premises - set(PREMISE_NAMES))
     if bad:
         raise ValueError("unknown premise name(s) %s; expected some of %s" % (
             ", ".join(map(repr, bad)), ", ".join(PREMISE_NAMES)))
+    if isolated:
+        from .isolated import run_isolated
+        return run_isolated(premises, timeout_ms, rlimit, search, search_budget)
     prem_ax = E.premise_axioms()
     given = tuple((name, f) for name in PREMISE_NAMES if name in premises for f in prem_ax[name])
     calc = E.calculus_axioms()
