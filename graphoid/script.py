@@ -163,8 +163,8 @@ class Checker:
                 raise self.err(line, col, "a subset must lie in an index range or a declared index set")
             for name, line, col in item.names:
                 d.subsets[name] = rng
-                if isinstance(dom, IName):
-                    d.partitions.append((dom.name, (name,))) if False else None
+                if not isinstance(dom, IFull):
+                    d.subset_of.append((name, dom))   # γ ⊆ I_C: an axiom for z3, not just γ ⊆ I
         elif k == "decl_class":
             self.declare_class(item)
         elif k == "decl_arbitrary":

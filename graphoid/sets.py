@@ -214,6 +214,7 @@ class IndexDecl:
     families: dict[str, tuple[str, IndexExpr]] = field(default_factory=dict)  # B -> (A, IName(I_B))
     base_families: dict[str, str] = field(default_factory=dict)  # A -> range name
     scalar_names: set[str] = field(default_factory=set)  # declared variables, for unambiguous printing
+    subset_of: list[tuple[str, IndexExpr]] = field(default_factory=list)  # γ ⊆ I_C (besides γ ⊆ I)
 
 
 class SetTheory:
@@ -362,6 +363,9 @@ class SetTheory:
                 for a in range(len(members)):
                     for b in range(a + 1, len(members)):
                         s.add(z3.Not(z3.And(members[a], members[b])))
+        for name, dom in d.subset_of:
+            for t in terms:
+                s.add(z3.Implies(pred(name)(t), mem(dom, t, self._range_of_index_expr(dom))))
         # Index variables: each lies in its declared index set.
         for v, e in d.index_vars.items():
             t = ivar(v)

@@ -94,7 +94,7 @@ class Resolver:
             return "%s_%s" % (base, token_name(ch[-1]))
         return base
 
-    def index(self, t, domain: IndexExprLike = None):
+    def index(self, t, domain=None):
         """Resolve an index expression; a complement `\\x` is taken relative to `domain`."""
         d = self.env.decl
         if isinstance(t, Token):  # SUBCHAR / GREEK_MACRO directly in a subscript
@@ -163,7 +163,7 @@ class Resolver:
         out = VarSet()
         atoms = [c for c in t.children if c is not None]
         for a in atoms:
-            out = out | self.atom(a, whole=whole or len(atoms) > 1 and False)
+            out = out | self.atom(a, whole=whole)
         return out
 
     def atom(self, t: Tree, whole: bool = False) -> VarSet:
@@ -268,5 +268,3 @@ class Resolver:
             raise ResolveError("unknown graph %r" % g, graph.line, graph.column)
         return CI(X, Y, Z, True, g)
 
-
-IndexExprLike = object
