@@ -262,7 +262,7 @@ class Checker:
 
     def step(self, item: Item):
         k = self.kernel
-        if item.label in self.facts or item.label in self.failed:
+        if item.label in self.facts or item.label in self.failed or item.label in self.enumerated:
             raise self.err(item.line, item.col, "label (%s) is used twice" % item.label)
         t0 = time.perf_counter()
         if item.kind in ("assume", "hypothesis"):
@@ -366,6 +366,8 @@ class Checker:
 
     def enumerate_step(self, item: Item):
         from .graphs.scriptclasses import ClassError, check_claims_on_class
+        if item.label in self.facts or item.label in self.failed or item.label in self.enumerated:
+            raise self.err(item.line, item.col, "label (%s) is used twice" % item.label)
         sc = self.classes.get(item.rule)
         if sc is None:
             raise self.err(item.rule_line, item.rule_col, "unknown class %r" % item.rule)
