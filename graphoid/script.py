@@ -21,6 +21,7 @@ RULE_ALIASES = {
     "weak_union": "weak_union", "wu": "weak_union",
     "contraction": "contraction",
     "intersection": "intersection",
+    "composition": "composition",
     "lemma1": "lemma1", "lemma_1": "lemma1", "chain_paths": "lemma1",
     "d_separation": "d_separation", "dsep": "d_separation", "d_sep": "d_separation",
     "markov": "markov",
@@ -33,7 +34,7 @@ RULE_ALIASES = {
 }
 PREMISE_COUNT = {"symmetry": 1, "decomposition": 1, "weak_union": 1, "contraction": 2,
                  "intersection": 2, "lemma1": 1, "markov": 1, "instantiate": 1, "generalize": 1,
-                 "faithfulness": 2, "nonadjacent": 1}
+                 "faithfulness": 2, "nonadjacent": 1, "composition": 2}
 
 # Rules that need more than one kernel call (proof search, factorisation, enumeration). Each gets
 # (checker, item, claim, refs) and returns a Fact minted by the kernel.
