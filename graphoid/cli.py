@@ -166,6 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     cc.add_argument("what", choices=["lemma1", "theorem1", "hypothesis"])
     cc.add_argument("name", nargs="?", help="for 'hypothesis': which one (e.g. no_C_to_B)")
     cc.add_argument("--k", type=int, default=1, choices=range(1, 3), help="lemma1: largest block size")
+    cc.add_argument("--kinds", choices=["any", "edge"], default="any",
+                    help="lemma1: connections allowed (edge: directed edges only; any: also latent common causes)")
     cc.add_argument("--n", type=int, default=2, choices=range(1, 4), help="largest n")
     cc.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
     cc.add_argument("--json", action="store_true")

@@ -86,8 +86,9 @@ def classcheck_main(args) -> int:
     from . import paper_checks as pc
     results = []
     if args.what == "lemma1":
-        results = pc.check_lemma1(args.k, time_limit=args.time_limit)
-        label = "Lemma 1 on chained graphs with blocks of 1..%d vertices" % args.k
+        results = pc.check_lemma1(args.k, kinds=args.kinds, time_limit=args.time_limit)
+        label = "Lemma 1 on chained graphs with blocks of 1..%d vertices (%s)" % (
+            args.k, "directed edges" if args.kinds == "edge" else "edges and latent common causes")
     elif args.what == "theorem1":
         results = [pc.check_theorem1_dseps(n, time_limit=args.time_limit) for n in range(1, args.n + 1)]
         label = "(8)-(11) on the Fig. 3 class satisfying (7), n = 1..%d" % args.n
