@@ -97,6 +97,7 @@ def declarations_json(env) -> dict:
         "subsets": dict(d.subsets),
         "partitions": [[whole, list(parts)] for whole, parts in d.partitions],
         "index_vars": {v: index_json(e) for v, e in d.index_vars.items()},
+        "subset_of": [[g, index_json(e)] for g, e in getattr(d, "subset_of", [])],
         "families": {f: {"base": base, "index": index_json(e)} for f, (base, e) in d.families.items()},
         "base_families": dict(d.base_families),
     }

@@ -496,9 +496,9 @@ class Kernel:
             raise RuleError("%s: %s must be declared as an arbitrary index (index %s ∈ …)" % (r, b.name, b.name))
         if dom != b.domain:
             raise RuleError("%s: %s was declared in %s, not in the schema's domain" % (r, b.name, _txt_idx(dom)))
-        for other, odom in decl.index_vars.items():
+        for other, odom in list(decl.index_vars.items()) + list(getattr(decl, "subset_of", [])):
             if other != b.name and b.name in index_vars(odom):
-                raise RuleError("%s: %s is not arbitrary: the index %s is declared relative to it" % (r, b.name, other))
+                raise RuleError("%s: %s is not arbitrary: %s is declared relative to it" % (r, b.name, other))
         for f in p.assumptions():
             if b.name in _stmt_index_vars(f.statement):
                 raise RuleError("%s: %s is not arbitrary: the assumption %s mentions it" % (r, b.name, statement_text(f.statement)))

@@ -49,6 +49,7 @@ class Theory:
         self.subsets = decl.get("subsets", {})          # γ -> range it lies in
         self.partitions = decl.get("partitions", [])    # [whole, [parts]]
         self.index_vars = decl.get("index_vars", {})    # j -> tree of its domain
+        self.subset_of = decl.get("subset_of", [])      # [γ, tree]: γ ⊆ that index set
         self.base = decl.get("base_families", {})       # F -> range
         self.scalars = set(decl.get("variables", [])) | set(decl.get("latent", []))
 
@@ -112,6 +113,8 @@ class Theory:
         u = z3.Int("u")
         for g, r in self.subsets.items():
             s.add(z3.ForAll([u], z3.Implies(pred(g)(u), inr(u, r))))
+        for g, tree in self.subset_of:
+            s.add(z3.ForAll([u], z3.Implies(pred(g)(u), mem(tree, u))))
         for whole, parts in self.partitions:
             s.add(z3.ForAll([u], pred(whole)(u) == z3.Or([pred(p)(u) for p in parts])))
             for a in range(len(parts)):
