@@ -74,25 +74,6 @@ def iunion(parts: Iterable[IndexExpr]) -> IndexExpr:
     return IUnion(tuple(flat))
 
 
-def index_text(e: IndexExpr) -> str:
-    if isinstance(e, IFull):
-        return e.range_name
-    if isinstance(e, IName):
-        return e.name
-    if isinstance(e, ISingle):
-        return "{%s}" % e.term
-    if isinstance(e, IDiff):
-        return "%s \\ %s" % (index_text(e.left), _paren_index(e.right))
-    if isinstance(e, IUnion):
-        return " ∪ ".join(_paren_index(p) for p in e.parts)
-    return "∅"
-
-
-def _paren_index(e: IndexExpr) -> str:
-    t = index_text(e)
-    return "(%s)" % t if isinstance(e, (IDiff, IUnion)) else t
-
-
 def index_vars(e: IndexExpr) -> set[str]:
     if isinstance(e, ISingle) and isinstance(e.term, str):
         return {e.term}

@@ -152,11 +152,7 @@ class Kernel:
         r = "decomposition"
         a = self._ci(p, r)
         sem = self._combine(r, [p], c)
-        obs: list = []
-        self._same_x(obs, r, a, c)
-        self._check(obs, r, self.sets.subset(c.y, a.y, "the conclusion's Y is part of the premise's YW"),
-                    "the conclusion's right side %s must be a subset of the premise's right side %s"
-                    % (self._txt(c.y), self._txt(a.y)))
+        obs = self._part_of_right_side(r, a, c)
         self._eq(obs, r, c.z, a.z, "the conditioning set is unchanged",
                  "the conclusion must condition on Z = %s, as the premise does; it conditions on %s"
                  % (self._txt(a.z), self._txt(c.z)))
@@ -168,11 +164,7 @@ class Kernel:
         r = "weak union"
         a = self._ci(p, r)
         sem = self._combine(r, [p], c)
-        obs: list = []
-        self._same_x(obs, r, a, c)
-        self._check(obs, r, self.sets.subset(c.y, a.y, "the conclusion's Y is part of the premise's YW"),
-                    "the conclusion's right side %s must be a subset of the premise's right side %s"
-                    % (self._txt(c.y), self._txt(a.y)))
+        obs = self._part_of_right_side(r, a, c)
         w = a.y - c.y
         zw = a.z | w
         self._eq(obs, r, c.z, zw, "the conclusion conditions on Z ∪ W",
@@ -284,6 +276,15 @@ class Kernel:
                          "case %d must end in the goal %s" % (k, statement_text(c, self.sets.decl)))
         return self._mint(c, r, [p1, p2, then1, then2], sem, obs,
                           discharged=frozenset({id(case1), id(case2)}))
+
+    def _part_of_right_side(self, r, a: CI, c: CI) -> list:
+        """Shared by decomposition and weak union: same X, and the conclusion's Y ⊆ the premise's YW."""
+        obs: list = []
+        self._same_x(obs, r, a, c)
+        self._check(obs, r, self.sets.subset(c.y, a.y, "the conclusion's Y is part of the premise's YW"),
+                    "the conclusion's right side %s must be a subset of the premise's right side %s"
+                    % (self._txt(c.y), self._txt(a.y)))
+        return obs
 
     def _same_x(self, obs, r, a: CI, c: CI, which="the premise"):
         self._eq(obs, r, c.x, a.x, "the left side X is unchanged (%s)" % which,
