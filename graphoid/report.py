@@ -24,6 +24,7 @@ class StepResult:
     source: str = ""
     expansion: str = ""         # for `by auto`: the derivation the kernel re-checked
     evidence: str = ""          # for hypotheses: e.g. "checked for n ≤ 3 by enumeration (N graphs)"
+    rule_id: str = ""           # the rule's stable id (kernel/registry.py)
 
 
 @dataclass
@@ -35,6 +36,7 @@ class ProofReport:
     env: Any = None
     classes: Any = None
     source: str | None = None
+    context: Any = None         # the kernel's Context (declarations, with what they assume)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.steps if s.status == status)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from .graphs.dag import DAG, AbstractGraph, ChainedGraph
 from .kernel import Fact, Kernel, RuleError
+from .kernel import registry
+from .kernel.context import Context, ContextError
 from .report import ProofReport, StepResult
 from .sets import IFull, IName, VarSet
 from .statements import CI, Chained, Determines, NoEdge, Positive, Principle, Schema, ci_text, statement_text
@@ -15,29 +17,8 @@ from .syntax.ast import Item, Script, position, token_name
 from .syntax.parser import GphError, parse_script
 from .syntax.resolve import Env, ResolveError, Resolver
 
-RULE_ALIASES = {
-    "symmetry": "symmetry", "sym": "symmetry",
-    "decomposition": "decomposition", "decomp": "decomposition",
-    "weak_union": "weak_union", "wu": "weak_union",
-    "contraction": "contraction",
-    "intersection": "intersection",
-    "composition": "composition",
-    "lemma1": "lemma1", "lemma_1": "lemma1", "chain_paths": "lemma1",
-    "d_separation": "d_separation", "dsep": "d_separation", "d_sep": "d_separation",
-    "markov": "markov",
-    "faithfulness": "faithfulness",
-    "instantiate": "instantiate", "inst": "instantiate",
-    "generalize": "generalize", "generalise": "generalize",
-    "auto": "auto",
-    "nonadjacent": "nonadjacent", "non_adjacency": "nonadjacent", "adjacency": "nonadjacent",
-    "factorisation": "factorisation", "factorization": "factorisation",
-}
-PREMISE_COUNT = {"symmetry": 1, "decomposition": 1, "weak_union": 1, "contraction": 2,
-                 "intersection": 2, "lemma1": 1, "markov": 1, "instantiate": 1, "generalize": 1,
-                 "faithfulness": 2, "nonadjacent": 1, "composition": 2}
-
-# Rules that need more than one kernel call (proof search, factorisation, enumeration). Each gets
-# (checker, item, claim, refs) and returns a Fact minted by the kernel.
+# Rules that need more than one kernel call (proof search). Each gets (checker, item, claim, refs)
+# and returns a Fact minted by the kernel.
 def _auto(checker, item, claim, refs):
     from .search.auto import auto_rule
     return auto_rule(checker, item, claim, refs)
@@ -60,9 +41,15 @@ class Checker:
     max_n: int | None = None                         # overrides 'checked on … for n <= k'
 
     def __post_init__(self):
-        self.kernel = Kernel(self.env.theory())
+        # The kernel owns the context; the resolver's Env is a read-only view of it.
+        self.kernel = Kernel(Context())
+        ctx = self.kernel.ctx
+        self.env = Env(scalars=ctx.scalars, decl=ctx.decl, graphs=ctx.graphs)
+        self.classes = ctx.classes
         self.report = ProofReport(self.file)
         self.lines = self.text.splitlines()
+        self._labels: dict[int, str] = {}      # id(fact) -> label, for printing premises
+        self._defined_later: dict[str, int] = {}
 
     # -- errors ----------------------------------------------------------------------------------
     def err(self, line: int, col: int, msg: str) -> GphError:
@@ -71,6 +58,9 @@ class Checker:
 
     # -- main loop ---------------------------------------------------------------------------------
     def run(self, script: Script) -> ProofReport:
+        for item in script.items:
+            if item.label and item.kind in ("assume", "hypothesis", "have", "enumerate"):
+                self._defined_later.setdefault(item.label, item.line)
         for item in script.items:
             try:
                 if item.kind.startswith("decl_"):
@@ -82,6 +72,8 @@ class Checker:
             except ResolveError as e:
                 line, col = (e.line, e.col) if e.line else (item.line, item.col)
                 self.fail(item, self.err(line, col, str(e)))
+            except ContextError as e:
+                self.fail(item, self.err(e.line or item.line, e.col or item.col, str(e)))
             except GphError as e:
                 self.fail(item, e)
             except RecursionError:
@@ -97,26 +89,22 @@ class Checker:
 
     # -- declarations ------------------------------------------------------------------------------
     def declare(self, item: Item):
-        env, d = self.env, self.env.decl
-        k = item.kind
-        rs = Resolver(env)
+        """Every declaration goes through the kernel, which validates it and appends it to its
+        context; nothing here writes to the environment directly."""
+        k, K = item.kind, self.kernel
+        rs = Resolver(self.env)
         if k in ("decl_vars", "decl_latent"):
-            for name, line, col in item.names:
-                self._fresh(name, line, col)
-                env.scalars[name] = k == "decl_latent"
-                d.scalar_names.add(name)
+            K.declare_variables(list(item.names), k == "decl_latent", item.line, item.text)
         elif k == "decl_graph":
-            name = item.label
-            if name in env.graphs:
-                raise self.err(item.line, item.col, "graph %s is declared twice" % name)
             nodes = []
             for v, line, col in item.names:
-                if v not in env.scalars:
+                if v not in self.env.scalars:
                     raise self.err(line, col, "unknown vertex %r: declare it with 'variables' or 'latent'" % v)
                 if v not in nodes:
                     nodes.append(v)
-            env.graphs[name] = DAG(name, tuple(nodes), tuple(dict.fromkeys(item.edges)),
-                                   frozenset(v for v in nodes if env.scalars.get(v)))
+            dag = DAG(item.label, tuple(nodes), tuple(dict.fromkeys(item.edges)),
+                      frozenset(v for v in nodes if self.env.scalars.get(v)))
+            K.declare_graph(item.label, dag, item.line, item.col, item.text)
         elif k == "decl_chain":
             blocks = []
             for b in item.trees:
@@ -125,52 +113,39 @@ class Checker:
                     line, col = position(b)
                     raise self.err(line, col, "chain blocks must be sets of declared variables")
                 blocks.append(s.scalars)
-            env.graphs[item.label] = ChainedGraph(item.label, tuple(blocks))
+            K.declare_graph(item.label, ChainedGraph(item.label, tuple(blocks)), item.line, item.col, item.text)
         elif k == "decl_index":
             name = rs.idx_name(item.trees[0])
             if item.label != "1":
                 raise self.err(item.line, item.col, "index ranges start at 1 (index %s = 1..n)" % name)
-            d.ranges[name] = item.names[0][0]
+            line, col = position(item.trees[0])
+            K.declare_index(name, item.names[0][0], line, col, item.text)
         elif k == "decl_family":
             over = rs.idx_name(item.trees[0])
-            if over not in d.ranges:
+            if over not in self.env.decl.ranges:
                 line, col = position(item.trees[0])
                 raise self.err(line, col, "unknown index range %r (declare: index %s = 1..n)" % (over, over))
-            for name, line, col in item.names:
-                self._fresh(name, line, col)
-                d.base_families[name] = over
+            K.declare_family(list(item.names), over, item.line, item.text)
         elif k == "decl_subfamily":
             (name, line, col), (base, bl, bc) = item.names
-            self._fresh(name, line, col)
-            if base in d.families:
-                base, dom0 = d.families[base]
-            elif base not in d.base_families:
+            if base not in self.env.decl.families and base not in self.env.decl.base_families:
                 raise self.err(bl, bc, "unknown family %r" % base)
-            d.families[name] = (base, rs.index(item.trees[0]))
+            K.declare_subfamily(name, base, rs.index(item.trees[0]), line, col, item.text)
         elif k == "decl_partition":
-            whole, *parts = [rs.idx_name(t) for t in item.trees]
-            if whole not in d.ranges and whole not in d.subsets:
+            whole = rs.idx_name(item.trees[0])
+            if whole not in self.env.decl.ranges and whole not in self.env.decl.subsets:
                 line, col = position(item.trees[0])
                 raise self.err(line, col, "unknown index set %r" % whole)
-            for t, p in zip(item.trees[1:], parts):
-                if p not in d.subsets:
-                    d.subsets[p] = whole if whole in d.ranges else d.subsets[whole]
-            d.partitions.append((whole, tuple(parts)))
+            parts = [(rs.idx_name(t),) + position(t) for t in item.trees[1:]]
+            K.declare_partition(whole, parts, item.line, item.text)
         elif k == "decl_subset":
             dom = rs.index(item.trees[0])
-            rng = dom.range_name if isinstance(dom, IFull) else (d.subsets.get(dom.name) if isinstance(dom, IName) else None)
-            if rng is None:
-                line, col = position(item.trees[0])
-                raise self.err(line, col, "a subset must lie in an index range or a declared index set")
-            for name, line, col in item.names:
-                d.subsets[name] = rng
-                if not isinstance(dom, IFull):
-                    d.subset_of.append((name, dom))   # γ ⊆ I_C: an axiom for z3, not just γ ⊆ I
+            K.declare_subset(list(item.names), dom, item.line, item.text)
         elif k == "decl_class":
             self.declare_class(item)
         elif k == "decl_arbitrary":
             (name, line, col), = item.names
-            d.index_vars[name] = rs.index(item.trees[0])
+            K.declare_arbitrary(name, rs.index(item.trees[0]), line, col, item.text)
         self.report.declarations += 1
 
     def declare_class(self, item: Item):
@@ -179,6 +154,7 @@ class Checker:
         name = item.label
         if name in self.classes:
             raise self.err(item.line, item.col, "class %s is declared twice" % name)
+        self.kernel.ctx._claim_name(name, "class", item.line, item.col)
         if item.rule:   # built-in constructor
             args = item.check
             if item.rule == "chained":
@@ -198,7 +174,7 @@ class Checker:
                 sc = ScriptClass(name, "fig3", c_index=c_idx, b_index=b_idx)
             else:
                 raise self.err(item.rule_line, item.rule_col, "unknown class constructor %r (known: chained, fig3)" % item.rule)
-            self.classes[name] = sc
+            self.kernel.declare_class(name, sc, item.line, item.col, item.text)
             return
         sc = ScriptClass(name, "block")
         local = Env(scalars={})
@@ -223,7 +199,12 @@ class Checker:
                         raise self.err(nm.line, nm.column, "unknown set-node %r in class %s" % (str(nm), name))
                 sc.links.append(SetLink(str(s_), str(t_), "|".join(kinds), req))
             else:
-                sc.constraints.append(Resolver(local).ci(entry.children[0]))
+                c = Resolver(local).ci(entry.children[0])
+                x, y, z = c.triple()
+                if x & y or x & z or y & z:
+                    line, col = position(entry.children[0])
+                    raise self.err(line, col, "the sets of a required d-separation must be disjoint")
+                sc.constraints.append(c)
         if sum(len(v) for v in sc.sets.values()) > 8:
             raise self.err(item.line, item.col, "class %s has more than 8 vertices; enumeration would not finish" % name)
         try:
@@ -231,12 +212,7 @@ class Checker:
         except ValueError as e:
             raise self.err(item.line, item.col, "class %s: %s" % (name, e))
         sc.local_env = local
-        self.classes[name] = sc
-
-    def _fresh(self, name, line, col):
-        env = self.env
-        if name in env.scalars or name in env.decl.base_families or name in env.decl.families:
-            raise self.err(line, col, "%s is declared twice" % name)
+        self.kernel.declare_class(name, sc, item.line, item.col, item.text)
 
     # -- steps -------------------------------------------------------------------------------------
     def claim(self, item: Item):
@@ -246,7 +222,7 @@ class Checker:
         if d == "chained":
             gname = str(t.children[0])
             if self.env.graph(gname) is None:
-                self.env.graphs[gname] = AbstractGraph(gname)
+                raise self.err(t.children[0].line, t.children[0].column, "unknown graph %r" % gname)
             return Chained(gname, tuple(rs.juxt(b.children[0]) for b in t.children[1:]))
         if d == "determines":
             return Determines(rs.juxt(t.children[0]), rs.juxt(t.children[1]))
@@ -255,7 +231,7 @@ class Checker:
         if d == "faithfulness":
             gname = str(t.children[0])
             if self.env.graph(gname) is None:
-                self.env.graphs[gname] = AbstractGraph(gname)
+                raise self.err(t.children[0].line, t.children[0].column, "unknown graph %r" % gname)
             return Principle("faithfulness", gname)
         if d == "factorisable":
             return Factorisable()
@@ -285,9 +261,18 @@ class Checker:
             return
         # have
         claim = self.claim(item)
-        rule = RULE_ALIASES.get(item.rule, item.rule)
+        spec = registry.lookup(item.rule)
+        if spec is None or spec.kind == "assumed":
+            hint = registry.suggest(item.rule)
+            raise self.err(item.rule_line, item.rule_col, "unknown rule %r%s; known rules: %s"
+                           % (item.rule, ("; did you mean %r?" % hint) if hint else "",
+                              ", ".join(sorted({registry.lookup(a).id for a in registry.citable()}))))
+        rule = spec.id
         refs = [a for a in item.args if a.kind == "ref"]
         binds = {a.name: a for a in item.args if a.kind == "bind"}
+        if binds and rule != "instantiate":
+            a = next(iter(binds.values()))
+            raise self.err(a.line, a.col, "%s takes no bindings (only instantiate does)" % spec.display)
         sline, scol = position(item.statement)
         try:
             if rule in EXTRA_RULES:
@@ -304,28 +289,30 @@ class Checker:
                     self._record(sub_item, sub, "verified", t0)
                 fact = facts[-1]
             elif rule == "d_separation":
+                if len(refs) > 1:
+                    raise self.err(item.rule_line, item.rule_col, "d_separation takes the graph's name")
                 gname = refs[0].name if refs else (claim.graph if isinstance(claim, CI) else None)
-                g = self.env.graph(gname) if gname else None
+                g = self.env.graphs.get(gname) if gname else None
                 if g is None:
                     a = refs[0] if refs else item
                     raise self.err(a.line, a.col, "unknown graph %r" % gname)
                 fact = k.d_separation(g, claim)
-            elif rule in PREMISE_COUNT:
-                prem = self.premises(item, refs, rule)
+            else:
+                prem = self.premises(item, refs, spec)
                 if rule == "lemma1":
                     if len(prem) == 2:
                         g = prem[1]
                     else:
                         gname = prem[0].semantics.graph if prem[0].semantics else None
-                        g = self.env.graph(gname) or AbstractGraph(str(gname))
+                        g = self.env.graphs.get(gname) or AbstractGraph(str(gname))
                     fact = k.chain_paths(prem[0], claim, g)
                 elif rule == "instantiate":
                     rs = Resolver(self.env)
                     names, vars_ = {}, {}
                     binders = {b.name: b for b in prem[0].statement.binders} if isinstance(prem[0].statement, Schema) else {}
                     for nm, a in binds.items():
-                        e = rs.index(a.value)
                         b = binders.get(nm)
+                        e = rs.index(a.value, b.domain if b is not None else None)
                         if b is not None and b.kind == "member":
                             from .sets import ISingle
                             if not isinstance(e, ISingle):
@@ -334,15 +321,16 @@ class Checker:
                         else:
                             names[nm] = e
                     fact = k.instantiate(prem[0], claim, names, vars_)
-                elif rule == "faithfulness":
-                    fact = k.faithfulness(prem[0], prem[1], claim)
                 else:
-                    fact = getattr(k, rule)(*prem, claim)
-            else:
-                known = ", ".join(sorted(set(RULE_ALIASES.values()) | set(EXTRA_RULES)))
-                raise self.err(item.rule_line, item.rule_col, "unknown rule %r; known rules: %s" % (item.rule, known))
+                    fact = getattr(k, spec.method)(*prem, claim)
         except RuleError as e:
             self.fail(item, self.err(sline, scol, str(e)), e.obligations)
+            return
+        if fact.statement != claim and not isinstance(claim, Factorisable):
+            # Only what the line claims may be recorded under its label (auto, replay, derived rules).
+            self.fail(item, self.err(sline, scol, "internal check: the rule proved %s, not the statement "
+                                     "this line claims; nothing is recorded"
+                                     % statement_text(fact.statement, self.env.decl)))
             return
         self._record(item, fact, "verified", t0)
 
@@ -391,13 +379,11 @@ class Checker:
                                             seconds=time.perf_counter() - t0, kind=item.kind, source=item.text))
         self.enumerated.add(item.label)
 
-    def premises(self, item: Item, refs, rule: str) -> list[Fact]:
-        need = PREMISE_COUNT[rule]
-        if rule == "lemma1" and len(refs) == 2:
-            need = 2   # the d-separation and the hypothesis that the graph is chained
-        if len(refs) != need:
-            raise self.err(item.rule_line, item.rule_col, "%s takes %d premise%s; %d given"
-                           % (rule.replace("_", " "), need, "" if need == 1 else "s", len(refs)))
+    def premises(self, item: Item, refs, spec) -> list[Fact]:
+        if len(refs) not in spec.premises:
+            need = " or ".join(str(n) for n in spec.premises)
+            raise self.err(item.rule_line, item.rule_col, "%s takes %s premise%s; %d given"
+                           % (spec.display, need, "" if spec.premises == (1,) else "s", len(refs)))
         return [self.lookup(a) for a in refs]
 
     def lookup(self, a) -> Fact:
@@ -405,27 +391,30 @@ class Checker:
             return self.facts[a.name]
         if a.name in self.failed:
             raise self.err(a.line, a.col, "premise (%s) was not verified" % a.name)
+        later = self._defined_later.get(a.name)
+        if later is not None and later >= a.line:
+            raise self.err(a.line, a.col, "(%s) is defined later (line %d); a step may cite only earlier ones"
+                           % (a.name, later))
         raise self.err(a.line, a.col, "unknown label (%s)" % a.name)
 
     def _record(self, item: Item, fact: Fact, status: str, t0: float, evidence: str = ""):
         if fact.open_cases:
             raise self.err(item.line, item.col, "the step rests on an undischarged case")
         self.facts[item.label] = fact
+        self._labels.setdefault(id(fact), item.label)
         self.report.steps.append(StepResult(
             label=item.label, line=item.line, col=item.col, status=status, evidence=evidence,
             expansion=self.expansions.get(item.label, ""),
             statement=statement_text(fact.statement, self.env.decl),
-            rule=("auto: " + fact.rule) if item.rule == "auto" else fact.rule,
+            rule=("auto: " + registry.display(fact.rule)) if item.rule == "auto" else registry.display(fact.rule),
+            rule_id=fact.rule,
             premises=tuple(self._label_of(p) for p in fact.premises),
             semantics=fact.semantics.describe() if fact.semantics else "",
             obligations=fact.obligations, fact=fact, seconds=time.perf_counter() - t0, kind=item.kind,
             source=item.text))
 
     def _label_of(self, f: Fact) -> str:
-        for lab, g in self.facts.items():
-            if g is f:
-                return lab
-        return "?"
+        return self._labels.get(id(f), "?")
 
 
 def check_text(text: str, file: str = "<input>", max_n: int | None = None) -> ProofReport:
@@ -442,6 +431,7 @@ def check_text(text: str, file: str = "<input>", max_n: int | None = None) -> Pr
     rep = c.run(script)
     rep.env = c.env
     rep.classes = c.classes
+    rep.context = c.kernel.ctx
     rep.source = text
     return rep
 

@@ -206,6 +206,24 @@ class SetTheory:
         self.decl = decl or IndexDecl()
         self.timeout_ms = timeout_ms
 
+    def with_binders(self, binders) -> "SetTheory":
+        """The theory inside a 'for all' schema: each bound γ ⊆ D is an arbitrary subset of D, each
+        bound i ∈ D an arbitrary member of D (proving the body for them proves it for all).
+        `binders`: objects with .name, .kind ('subset' | 'member'), .domain."""
+        if not binders:
+            return self
+        import copy
+        d = copy.deepcopy(self.decl)
+        for b in binders:
+            rng = SetTheory(d).range_of(b.domain)
+            if b.kind == "subset":
+                d.subsets[b.name] = rng if rng is not None else "·undeclared"
+                if not isinstance(b.domain, IFull):
+                    d.subset_of.append((b.name, b.domain))
+            else:
+                d.index_vars[b.name] = b.domain
+        return SetTheory(d, self.timeout_ms)
+
     # -- public relations; each returns an Obligation
     def subset(self, a: VarSet, b: VarSet, meaning: str) -> Obligation:
         return self._decide("subset", a, b, meaning)
@@ -220,8 +238,47 @@ class SetTheory:
         """term ∈ domain for every n and interpretation allowed by the declarations (a literal k
         is a member of 1..n only if n ≥ k is forced, which it never is for a symbolic n)."""
         t0 = time.perf_counter()
-        fam = "·member"
-        return self._z3("member", [(fam, ISingle(term), domain)], meaning, t0)
+        rng = self.range_of(domain)
+        if rng is None:
+            return Obligation(meaning, "unknown", time.perf_counter() - t0, "z3",
+                              "the domain is not inside one declared index range")
+        return self._z3("member", [(None, ISingle(term), domain, rng)], meaning, t0)
+
+    def subset_index(self, a: IndexExpr, b: IndexExpr, meaning: str) -> Obligation:
+        """a ⊆ b for two index expressions of the same range."""
+        t0 = time.perf_counter()
+        if a == b or isinstance(a, IEmpty):
+            return Obligation(meaning, "proved", time.perf_counter() - t0, "syntactic")
+        rng = self.range_of(b)
+        if rng is None or (self.range_of(a) not in (None, rng) and not isinstance(a, ISingle)):
+            return Obligation(meaning, "unknown", time.perf_counter() - t0, "z3",
+                              "the two index sets are not inside one declared index range")
+        return self._z3("subset", [(None, a, b, rng)], meaning, t0)
+
+    def nonempty_possible(self, e: IndexExpr, rng: str, meaning: str) -> Obligation:
+        """'proved' if some n and some choice of the declared sets make e non-empty (z3 sat);
+        'refuted' if e is empty in every model of the declarations."""
+        t0 = time.perf_counter()
+        return self._z3("nonempty", [(None, e, e, rng)], meaning, t0)
+
+    def range_of(self, e: IndexExpr) -> str | None:
+        """The declared range an index expression lies in, or None if it mentions no declared set
+        or mixes ranges. A bare literal or index variable takes the range of its declaration."""
+        d = self.decl
+        if isinstance(e, IFull):
+            return e.range_name if e.range_name in d.ranges else None
+        if isinstance(e, IName):
+            return e.name if e.name in d.ranges else d.subsets.get(e.name)
+        if isinstance(e, ISingle):
+            if isinstance(e.term, str) and e.term in d.index_vars:
+                return self.range_of(d.index_vars[e.term])
+            return None
+        if isinstance(e, (IDiff, IUnion)):
+            parts = [e.left, e.right] if isinstance(e, IDiff) else list(e.parts)
+            rs = {self.range_of(p) for p in parts}
+            rs.discard(None)
+            return rs.pop() if len(rs) == 1 else None
+        return None
 
     def _decide(self, rel: str, a: VarSet, b: VarSet, meaning: str) -> Obligation:
         t0 = time.perf_counter()
@@ -248,26 +305,36 @@ class SetTheory:
                 continue
             if rel == "disjoint" and (isinstance(ea, IEmpty) or isinstance(eb, IEmpty)):
                 continue
-            pending.append((f, ea, eb))
+            rng = self.decl.base_families.get(f)
+            if rng is None:
+                return Obligation(meaning, "unknown", time.perf_counter() - t0, "z3",
+                                  "%s is not a declared family" % f)
+            pending.append((f, ea, eb, rng))
         if not pending:
             return Obligation(meaning, "proved", time.perf_counter() - t0, "syntactic")
         return self._z3(rel, pending, meaning, t0)
 
-    # -- z3 encoding: is there an index i (and an interpretation of n, the subsets and the index
+    # -- z3 encoding: is there an index (and an interpretation of n, the subsets and the index
     # variables satisfying the declarations) witnessing a violation?  unsat => the relation holds.
+    # Every z3 name the encoding makes has a prefix with '·', a character no user name can contain,
+    # so no invented name (the witness, a bound, a predicate) can meet a user's name.
     def _z3(self, rel: str, pending, meaning: str, t0: float) -> Obligation:
         import z3
         s = z3.Solver()
         s.set("timeout", self.timeout_ms)
-        i = z3.Int("i")
+        i = z3.Int("·witness")
         bounds: dict[str, z3.ArithRef] = {}
         preds: dict[str, z3.FuncDeclRef] = {}
         ivars: dict[str, z3.ArithRef] = {}
+        undeclared: list[str] = []
 
         def bound(range_name: str):
-            sym = self.decl.ranges.get(range_name, "n")
+            sym = self.decl.ranges.get(range_name)
+            if sym is None:
+                undeclared.append("index range %s" % range_name)
+                sym = range_name
             if sym not in bounds:
-                bounds[sym] = z3.Int(sym)
+                bounds[sym] = z3.Int("·bound:" + sym)
                 s.add(bounds[sym] >= 1)
             return bounds[sym]
 
@@ -276,14 +343,14 @@ class SetTheory:
 
         def pred(name: str):
             if name not in preds:
-                preds[name] = z3.Function("S_" + name, z3.IntSort(), z3.BoolSort())
+                preds[name] = z3.Function("·set:" + name, z3.IntSort(), z3.BoolSort())
             return preds[name]
 
         def ivar(name):
             if isinstance(name, int):
                 return z3.IntVal(name)
             if name not in ivars:
-                ivars[name] = z3.Int("v_" + name)
+                ivars[name] = z3.Int("·index:" + name)
             return ivars[name]
 
         def mem(e: IndexExpr, t, range_name: str):
@@ -292,8 +359,14 @@ class SetTheory:
             if isinstance(e, IName):
                 if e.name in self.decl.ranges:
                     return in_range(t, e.name)
-                return z3.And(pred(e.name)(t), in_range(t, self.decl.subsets.get(e.name, range_name)))
+                r = self.decl.subsets.get(e.name)
+                if r is None:
+                    undeclared.append("index set %s" % e.name)
+                    r = range_name
+                return z3.And(pred(e.name)(t), in_range(t, r))
             if isinstance(e, ISingle):
+                if isinstance(e.term, str) and e.term not in self.decl.index_vars:
+                    undeclared.append("index %s" % e.term)
                 return z3.And(t == ivar(e.term), in_range(t, range_name))
             if isinstance(e, IDiff):
                 return z3.And(mem(e.left, t, range_name), z3.Not(mem(e.right, t, range_name)))
@@ -302,8 +375,7 @@ class SetTheory:
             return z3.BoolVal(False)
 
         disjuncts = []
-        for f, ea, eb in pending:
-            rng = self.decl.base_families.get(f, "I")
+        for f, ea, eb, rng in pending:
             ma, mb = mem(ea, i, rng), mem(eb, i, rng)
             if rel == "member":
                 # violation: the term's value is not in the domain
@@ -312,6 +384,8 @@ class SetTheory:
                 disjuncts.append(z3.And(ma, z3.Not(mb)))
             elif rel == "equal":
                 disjuncts.append(ma != mb)
+            elif rel == "nonempty":
+                disjuncts.append(ma)
             else:
                 disjuncts.append(z3.And(ma, mb))
         s.add(z3.Or(disjuncts))
@@ -319,14 +393,23 @@ class SetTheory:
         # monadic, function-free fragment).
         terms = [i] + list(ivars.values())
         self._declaration_axioms(s, terms, ivar, pred, in_range, mem)
+        dt = time.perf_counter() - t0
+        if undeclared:
+            return Obligation(meaning, "unknown", dt, "z3", "undeclared: " + ", ".join(sorted(set(undeclared))))
         r = s.check()
         dt = time.perf_counter() - t0
+        if rel == "nonempty":   # satisfiable = can be non-empty
+            if r == z3.sat:
+                return Obligation(meaning, "proved", dt, "z3")
+            if r == z3.unsat:
+                return Obligation(meaning, "refuted", dt, "z3", "empty in every model of the declarations")
+            return Obligation(meaning, "unknown", dt, "z3", "z3: " + s.reason_unknown())
         if r == z3.unsat:
             return Obligation(meaning, "proved", dt, "z3")
         if r == z3.sat:
             m = s.model()
             detail = "counter-example: " + ", ".join(
-                "%s = %s" % (d.name(), m[d]) for d in m.decls() if d.arity() == 0)
+                "%s = %s" % (d.name().split(":", 1)[-1].lstrip("·"), m[d]) for d in m.decls() if d.arity() == 0)
             return Obligation(meaning, "refuted", dt, "z3", detail)
         return Obligation(meaning, "unknown", dt, "z3", "z3: " + s.reason_unknown())
 
@@ -338,8 +421,8 @@ class SetTheory:
                 s.add(z3.Implies(pred(name)(t), in_range(t, rng)))
         for whole, parts in d.partitions:
             for t in terms:
-                inside = in_range(t, whole) if whole in d.ranges else z3.And(pred(whole)(t), in_range(t, d.subsets.get(whole, "I")))
-                members = [z3.And(pred(p)(t), in_range(t, d.subsets.get(p, whole))) for p in parts]
+                inside = in_range(t, whole) if whole in d.ranges else z3.And(pred(whole)(t), in_range(t, d.subsets[whole]))
+                members = [z3.And(pred(p)(t), in_range(t, d.subsets[p])) for p in parts]
                 s.add(inside == z3.Or(members))
                 for a in range(len(members)):
                     for b in range(a + 1, len(members)):
@@ -357,8 +440,7 @@ class SetTheory:
                 s.add(z3.Implies(pred(name)(ivar(v)), in_range(ivar(v), rng)))
 
     def _range_of_index_expr(self, e: IndexExpr) -> str:
-        if isinstance(e, IFull):
-            return e.range_name
-        if isinstance(e, IName):
-            return e.name if e.name in self.decl.ranges else self.decl.subsets.get(e.name, "I")
-        return "I"
+        r = self.range_of(e)
+        if r is None:   # cannot happen for declarations the kernel validated
+            raise ValueError("index expression outside every declared range: %r" % (e,))
+        return r

@@ -55,6 +55,41 @@ class Schema:
         return self.body.graph
 
 
+def index_terms(obj) -> set[str]:
+    """Every index variable (ISingle term) and index-set name occurring anywhere in a statement:
+    families' indices, binder domains, graph facts, determinations. Bound names are removed."""
+    from .sets import IName as _IName, ISingle as _ISingle
+    out: set[str] = set()
+
+    def walk(o):
+        if isinstance(o, _ISingle):
+            if isinstance(o.term, str):
+                out.add(o.term)
+            return
+        if isinstance(o, _IName):
+            out.add(o.name)
+            return
+        if isinstance(o, Schema):
+            inner = index_terms(o.body)
+            for b in o.binders:
+                walk(b.domain)
+            out.update(inner - {b.name for b in o.binders})
+            return
+        if isinstance(o, (str, int, float, bool)) or o is None:
+            return
+        if isinstance(o, (tuple, list, frozenset, set)):
+            for x in o:
+                walk(x)
+            return
+        fields = getattr(o, "__dataclass_fields__", None)
+        if fields:
+            for name in fields:
+                walk(getattr(o, name))
+
+    walk(obj)
+    return out
+
+
 def instantiate_ci(body: CI, names: dict[str, IndexExpr], vars_: dict[str, str | int]) -> CI:
     return CI(substitute(body.x, names, vars_), substitute(body.y, names, vars_),
               substitute(body.z, names, vars_), body.dsep, body.graph)
@@ -72,10 +107,12 @@ class Semantics:
     graph: str | None = None
     positive: bool = False
     gaussian: bool = False   # only Gaussian distributions (composition or weak transitivity was used)
+    determinism: bool = False  # rests on an assumed determination ("Λ determines B")
 
     @staticmethod
-    def prob(positive: bool = False, graph: str | None = None, gaussian: bool = False) -> "Semantics":
-        return Semantics("prob", graph, positive, gaussian)
+    def prob(positive: bool = False, graph: str | None = None, gaussian: bool = False,
+             determinism: bool = False) -> "Semantics":
+        return Semantics("prob", graph, positive, gaussian, determinism)
 
     @staticmethod
     def d(graph: str) -> "Semantics":
@@ -90,7 +127,14 @@ class Semantics:
             s = "strictly positive distributions" if self.positive else "all distributions"
         if self.graph:
             s += " compatible with %s" % self.graph
+        if self.determinism:
+            s += ", where the assumed determination holds"
         return s
+
+    @property
+    def restricted(self) -> bool:
+        """True when the class is narrower than 'all distributions' (or a graph's d-separation)."""
+        return self.positive or self.gaussian or self.determinism
 
 
 # ---------------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ class Translator:
         n = len(m.roles["A"])
         binders = list(stmt.binders) if isinstance(stmt, Schema) else []
         names = {b.name: b for b in binders}
-        from ..kernel.rules import _stmt_index_vars
+        from ..statements import index_terms as _stmt_index_vars
         free = _stmt_index_vars(stmt)
         for v, dom in self.decl.index_vars.items():
             if v not in names and v in free:

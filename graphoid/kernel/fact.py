@@ -13,12 +13,15 @@ class Fact:
     """A statement the kernel has checked, with the rule that produced it, the facts it rests on,
     the semantics it holds in, and every side condition (obligation) the check relied on.
 
+    `rule` is the rule's stable id (kernel/registry.py); `context` is (Context, size): the kernel's
+    append-only declarations as they stood when the fact was checked.
+
     kind: 'derived' (checked by a rule), 'assumption' (taken as given), 'hypothesis' (a graph fact
     stated, not checked, for later confirmation by enumeration) or 'case' (supposed inside a proof by
     cases and discharged by it)."""
 
     __slots__ = ("statement", "rule", "premises", "semantics", "obligations", "kind", "note",
-                 "open_cases", "_sealed")
+                 "open_cases", "context", "_sealed")
 
     def __new__(cls, token: Any = None, *args, **kwargs):
         if token is not _MINT:
@@ -27,7 +30,8 @@ class Fact:
 
     def __init__(self, token: Any, statement, rule: str, premises: tuple["Fact", ...],
                  semantics: Semantics | None, obligations: tuple[Obligation, ...] = (),
-                 kind: str = "derived", note: str = "", discharged: frozenset = frozenset()):
+                 kind: str = "derived", note: str = "", discharged: frozenset = frozenset(),
+                 context=None):
         if token is not _MINT:
             raise PermissionError("Facts are minted only by the graphoid kernel")
         # A fact resting on a supposed case (proof by cases) is conditional until the case split
@@ -38,7 +42,7 @@ class Fact:
         object.__setattr__(self, "open_cases", open_cases)
         for name, value in (("statement", statement), ("rule", rule), ("premises", tuple(premises)),
                             ("semantics", semantics), ("obligations", tuple(obligations)),
-                            ("kind", kind), ("note", note)):
+                            ("kind", kind), ("note", note), ("context", context)):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_sealed", True)
 

@@ -12,9 +12,15 @@ import networkx as nx
 
 from ..graphs.dag import DAG, AbstractGraph, ChainedGraph, is_chained
 from ..sets import Obligation, SetTheory, VarSet, index_vars
-from ..statements import (CI, Chained, Determines, NoEdge, Positive, Principle, Schema, Semantics, instantiate_ci,
-                          set_text, statement_text)
+from ..statements import (CI, Chained, Determines, NoEdge, Positive, Principle, Schema, Semantics, index_terms,
+                          instantiate_ci, set_text, statement_text)
+from . import registry
+from .context import Context, ContextError, Declarations
 from .fact import _MINT, Fact
+
+# Rule display names (as the methods below name themselves in messages) -> stable ids.
+_ID = {spec.display: spec.id for spec in registry.RULES.values()}
+_ID.update({"assumption": "assumption", "graph hypothesis": "hypothesis", "case": "case"})
 
 
 class RuleError(Exception):
@@ -25,13 +31,34 @@ class RuleError(Exception):
         self.obligations = tuple(obligations)
 
 
-class Kernel:
-    """Owns the set theory (declarations of families, index sets) that side conditions use."""
+class Kernel(Declarations):
+    """Owns the context (every declaration, append-only; see context.py) and the set theory that
+    side conditions use. Every Fact it mints records the context it was checked in."""
 
-    def __init__(self, sets: SetTheory | None = None):
-        self.sets = sets or SetTheory()
+    def __init__(self, ctx: "Context | SetTheory | None" = None):
+        if isinstance(ctx, SetTheory):      # a bare set theory (tests, search): wrap it
+            c = Context()
+            c.decl = ctx.decl
+            c.scalars.update({n: False for n in ctx.decl.scalar_names})
+            ctx = c
+        self.ctx = ctx if ctx is not None else Context()
+        self.sets = SetTheory(self.ctx.decl)
 
     # -- helpers -------------------------------------------------------------------------------
+    def _bound(self, statement):
+        """Context manager: inside a schema's body, its binders are arbitrary declared names."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def cm():
+            saved = self.sets
+            if isinstance(statement, Schema):
+                self.sets = saved.with_binders(statement.binders)
+            try:
+                yield
+            finally:
+                self.sets = saved
+        return cm()
     def _err(self, message: str, obligations=()) -> "RuleError":
         return RuleError(message, obligations)
 
@@ -62,37 +89,74 @@ class Kernel:
                         % (what, n1, self._txt(p), n2, self._txt(q)))
 
     def _ci(self, f: Fact, rule: str) -> CI:
+        if isinstance(f.statement, Schema):
+            raise RuleError("%s: premise %s is a schema; instantiate it first" % (rule, statement_text(f.statement, self.sets.decl)))
         if not isinstance(f.statement, CI):
-            raise RuleError("%s: premise %s is a schema; instantiate it first" % (rule, statement_text(f.statement)))
+            raise RuleError("%s: premise %s is not a c.i. statement" % (rule, statement_text(f.statement, self.sets.decl)))
         return f.statement
 
-    def _combine(self, rule: str, premises: list[Fact], c: CI, positive: bool = False, gaussian: bool = False) -> Semantics:
-        """Semantics of a conclusion from its premises; the claimed statement must match it."""
-        kinds = {p.semantics.kind for p in premises}
-        if len(kinds) > 1:
-            raise RuleError("%s: the premises mix d-separation and probabilistic statements; "
-                            "apply markov to the d-separation first" % rule)
-        kind = kinds.pop()
-        graphs = {p.semantics.graph for p in premises if p.semantics.graph}
+    def _claim_ci(self, c, rule: str) -> CI:
+        if not isinstance(c, CI):
+            raise RuleError("%s: the conclusion must be a c.i. statement (X ⊥⊥ Y | Z)" % rule)
+        return c
+
+    def semantics(self, rule: str, premises: list[Fact], c, *, positive: bool = False, gaussian: bool = False,
+                  kind: str | None = None, graph: str | None = None) -> Semantics:
+        """THE semantics function: what a conclusion holds in, from its premises, for every rule.
+
+        Premises about different graphs are refused. A d-separation conclusion needs d-separation
+        premises in its graph; a probabilistic one inherits every restriction of its premises
+        (strictly positive, Gaussian, compatible with a graph, resting on an assumed determination)
+        plus the rule's own (`positive` for intersection, `gaussian` for composition). `kind` and
+        `graph` override the premises' kind for rules that cross over (Markov: d-separation in G →
+        distributions compatible with G; faithfulness: c.i. → d-separation)."""
+        sems = [p.semantics for p in premises if p.semantics is not None]
+        determined = any(isinstance(p.statement, Determines) for p in premises) or any(s.determinism for s in sems)
+        graphs = {s.graph for s in sems if s.graph}
+        if graph:
+            graphs.add(graph)
         if len(graphs) > 1:
             raise RuleError("%s: the premises are about different graphs (%s)" % (rule, ", ".join(sorted(graphs))))
-        graph = graphs.pop() if graphs else None
+        g = graphs.pop() if graphs else None
+        kinds = {s.kind for s in sems}
+        if kind is None:
+            if len(kinds) > 1:
+                raise RuleError("%s: the premises mix d-separation and probabilistic statements; "
+                                "apply markov to the d-separation first" % rule)
+            kind = kinds.pop() if kinds else "prob"
+        body = c.body if isinstance(c, Schema) else c
+        is_dsep = getattr(body, "dsep", None)
         if kind == "dsep":
-            if not c.dsep or c.graph != graph:
+            if isinstance(body, CI) and (not body.dsep or body.graph != g):
                 raise RuleError("%s: the premises are d-separations in %s, so the conclusion must be "
-                                "written (…)_d in %s" % (rule, graph, graph))
-            return Semantics.d(graph)
-        if c.dsep:
+                                "written (…)_d in %s" % (rule, g, g))
+            if isinstance(body, NoEdge) and body.graph != g:
+                raise RuleError("%s: the premises are about %s; the conclusion is about %s" % (rule, g, body.graph))
+            if determined or any(s.positive or s.gaussian for s in sems):
+                raise RuleError("%s: a d-separation cannot rest on a restricted class of distributions" % rule)
+            return Semantics.d(g)
+        if is_dsep:
             raise RuleError("%s: the premises are probabilistic c.i. statements, so the conclusion "
                             "cannot be a d-separation (drop the _d)" % rule)
-        return Semantics.prob(positive or any(p.semantics.positive for p in premises), graph,
-                              gaussian or any(p.semantics.gaussian for p in premises))
+        return Semantics.prob(positive or any(s.positive for s in sems), g,
+                              gaussian or any(s.gaussian for s in sems), determined)
+
+    def _combine(self, rule: str, premises: list[Fact], c, positive: bool = False, gaussian: bool = False) -> Semantics:
+        return self.semantics(rule, premises, c, positive=positive, gaussian=gaussian)
 
     def _mint(self, statement, rule, premises, semantics, obs, kind="derived", note="", discharged=frozenset()) -> Fact:
-        return Fact(_MINT, statement, rule, tuple(premises), semantics, tuple(obs), kind, note, discharged)
+        for p in premises:
+            if not isinstance(p, Fact):
+                raise RuleError("%s: a premise is not a fact" % rule)
+            pc = p.context
+            if pc is not None and pc[0] is not self.ctx:
+                raise RuleError("%s: a premise was checked in another context" % rule)
+        rid = _ID.get(rule, rule)
+        return Fact(_MINT, statement, rid, tuple(premises), semantics, tuple(obs), kind, note, discharged,
+                    (self.ctx, self.ctx.size))
 
     # -- assumptions ---------------------------------------------------------------------------
-    def assume(self, statement, note: str = "", kind: str = "assumption", premises=()) -> Fact:
+    def _assume_unbound(self, statement, note: str = "", kind: str = "assumption", premises=()) -> Fact:
         """Take a statement as given. It is counted and shown as assumed (or, for kind 'hypothesis',
         as a graph hypothesis), never as verified. A hypothesis may cite the facts it is argued from;
         they are recorded so that what it rests on stays visible."""
@@ -132,10 +196,27 @@ class Kernel:
                             "the blocks of a chained graph must be disjoint; %s and %s overlap"
                             % (self._txt(blocks[i]), self._txt(blocks[j])))
 
+
+    def assume(self, statement, note: str = "", kind: str = "assumption", premises=()) -> Fact:
+        with self._bound(statement):
+            return self._assume_unbound(statement, note, kind, premises)
+
+    def markov(self, p: Fact, c) -> Fact:
+        with self._bound(c):
+            return self._markov_unbound(p, c)
+
+    def faithfulness(self, p: Fact, principle: Fact, c) -> Fact:
+        with self._bound(c):
+            return self._faithfulness_unbound(p, principle, c)
+
+    def generalize(self, p: Fact, c) -> Fact:
+        return self._generalize_unbound(p, c)
+
     # -- graphoid axioms (2)-(6) -----------------------------------------------------------------
     def symmetry(self, p: Fact, c: CI) -> Fact:
         """(2): (X ⊥ Y | Z) ⇒ (Y ⊥ X | Z)."""
         r = "symmetry"
+        c = self._claim_ci(c, r)
         a = self._ci(p, r)
         sem = self._combine(r, [p], c)
         obs: list = []
@@ -150,6 +231,7 @@ class Kernel:
     def decomposition(self, p: Fact, c: CI) -> Fact:
         """(3): (X ⊥ YW | Z) ⇒ (X ⊥ Y | Z)."""
         r = "decomposition"
+        c = self._claim_ci(c, r)
         a = self._ci(p, r)
         sem = self._combine(r, [p], c)
         obs = self._part_of_right_side(r, a, c)
@@ -162,6 +244,7 @@ class Kernel:
     def weak_union(self, p: Fact, c: CI) -> Fact:
         """(4): (X ⊥ YW | Z) ⇒ (X ⊥ Y | ZW)."""
         r = "weak union"
+        c = self._claim_ci(c, r)
         a = self._ci(p, r)
         sem = self._combine(r, [p], c)
         obs = self._part_of_right_side(r, a, c)
@@ -175,6 +258,7 @@ class Kernel:
     def contraction(self, p1: Fact, p2: Fact, c: CI) -> Fact:
         """(5): (X ⊥ Y | Z) & (X ⊥ W | ZY) ⇒ (X ⊥ YW | Z). The premises may be cited in either order."""
         r = "contraction"
+        c = self._claim_ci(c, r)
         a, b = self._ci(p1, r), self._ci(p2, r)
         sem = self._combine(r, [p1, p2], c)
         # (X ⊥ Y | Z) is the premise whose conditioning set equals the conclusion's.
@@ -199,6 +283,7 @@ class Kernel:
         """(6): (X ⊥ W | ZY) & (X ⊥ Y | ZW) ⇒ (X ⊥ YW | Z). Valid in strictly positive distributions
         (and in d-separation); a probabilistic conclusion is marked as such."""
         r = "intersection"
+        c = self._claim_ci(c, r)
         a, b = self._ci(p1, r), self._ci(p2, r)
         sem = self._combine(r, [p1, p2], c, positive=True)
         obs: list = []
@@ -222,6 +307,7 @@ class Kernel:
         """(X ⊥ Y | Z) & (X ⊥ W | Z) ⇒ (X ⊥ YW | Z). Holds for d-separation and Gaussian distributions,
         not in general: a probabilistic conclusion is marked Gaussian."""
         r = "composition"
+        c = self._claim_ci(c, r)
         a, b = self._ci(p1, r), self._ci(p2, r)
         sem = self._combine(r, [p1, p2], c, gaussian=True)
         obs: list = []
@@ -249,9 +335,12 @@ class Kernel:
         as a proof by cases: if the goal follows in both cases, it follows. Valid for d-separation
         and Gaussian distributions."""
         r = "weak transitivity"
+        c = self._claim_ci(c, r)
         a, b = self._ci(p1, r), self._ci(p2, r)
         if case1.kind != "case" or case2.kind != "case" or case1 is case2:
             raise RuleError("%s: the two cases must be supposed, not derived" % r)
+        for f in (case1, case2, then1, then2):
+            self._ci(f, r)
         if id(case2) in then1.open_cases or id(case1) in then2.open_cases:
             raise RuleError("%s: each case's branch may rest only on its own case" % r)
         sem = self._combine(r, [p1, p2, then1, then2], c, gaussian=True)
@@ -294,6 +383,8 @@ class Kernel:
     def d_separation(self, g: DAG, c: CI) -> Fact:
         """Read (X ⊥ Y | Z)_d off a concrete DAG (networkx's d-separation test)."""
         r = "d-separation"
+        if getattr(g, "name", None) not in self.ctx.graphs or self.ctx.graphs[g.name] is not g:
+            raise RuleError("%s: %s is not a graph declared in this context" % (r, getattr(g, "name", g)))
         if not isinstance(g, DAG):
             raise RuleError("%s: %s is not a concrete DAG, so d-separation cannot be read off it" % (r, g.name))
         if not isinstance(c, CI):
@@ -333,6 +424,8 @@ class Kernel:
         if p.semantics.kind != "dsep":
             raise RuleError("%s: the premise must be a d-separation (…)_d" % r)
         gname = g.statement.graph if isinstance(g, Fact) and isinstance(g.statement, Chained) else getattr(g, "name", None)
+        if not isinstance(g, (Fact, AbstractGraph)) and self.ctx.graphs.get(gname) is not g:
+            raise RuleError("%s: %s is not a graph declared in this context" % (r, gname))
         if p.semantics.graph != gname or not c.dsep or c.graph != gname:
             raise RuleError("%s: premise and conclusion must be d-separations in the chained graph %s" % (r, gname))
         obs: list = []
@@ -389,6 +482,7 @@ class Kernel:
             raise RuleError("%s: the conclusion must be 'no edge between … and …'" % r)
         if p.semantics is None or p.semantics.kind != "dsep" or p.semantics.graph != c.graph:
             raise RuleError("%s: the premise must be a d-separation in %s" % (r, c.graph))
+        sem = self.semantics(r, [p], c)
         obs: list = []
         fwd = [self.sets.subset(c.x, a.x, "the first side lies in X"), self.sets.subset(c.y, a.y, "the second side lies in Y")]
         if all(o.result == "proved" for o in fwd):
@@ -401,27 +495,36 @@ class Kernel:
                 obs.extend(fwd + bwd)
                 raise RuleError("%s: the two sides must lie in X = %s and Y = %s of the premise"
                                 % (r, self._txt(a.x), self._txt(a.y)), obs)
-        return self._mint(c, r, [p], Semantics.d(c.graph), obs)
+        return self._mint(c, r, [p], sem, obs)
 
-    def markov(self, p: Fact, c: CI) -> Fact:
+    def _same_quantifiers(self, r, a, c):
+        if isinstance(a, Schema) != isinstance(c, Schema) or (isinstance(a, Schema) and a.binders != c.binders):
+            raise RuleError("%s: premise and conclusion must have the same quantifiers" % r)
+        pa, pc = (a.body, c.body) if isinstance(a, Schema) else (a, c)
+        if not isinstance(pa, CI):
+            raise RuleError("%s: the premise must be a c.i. or d-separation statement" % r)
+        if not isinstance(pc, CI):
+            raise RuleError("%s: the conclusion must be a c.i. or d-separation statement" % r)
+        return pa, pc
+
+    def _markov_unbound(self, p: Fact, c: CI) -> Fact:
         """Markov condition: (X ⊥ Y | Z)_d in G gives (X ⊥ Y | Z) in every distribution compatible with G."""
         r = "Markov"
         a = p.statement
-        if p.semantics is None or p.semantics.kind != "dsep":
+        pa, pc = self._same_quantifiers(r, a, c)
+        if p.semantics is None or p.semantics.kind != "dsep" or not pa.dsep:
             raise RuleError("%s: the premise must be a d-separation (…)_d" % r)
-        if c.dsep if isinstance(c, CI) else c.body.dsep:
+        if pc.dsep:
             raise RuleError("%s: the conclusion is the probabilistic statement; drop the _d" % r)
+        sem = self.semantics(r, [p], c, kind="prob")
         obs: list = []
-        pa, pc = (a.body, c.body) if isinstance(a, Schema) else (a, c)
-        if isinstance(a, Schema) != isinstance(c, Schema) or (isinstance(a, Schema) and a.binders != c.binders):
-            raise RuleError("%s: premise and conclusion must have the same quantifiers" % r)
         for n, s1, s2 in (("X", pc.x, pa.x), ("Y", pc.y, pa.y), ("Z", pc.z, pa.z)):
             self._eq(obs, r, s1, s2, "%s is unchanged" % n,
                      "the conclusion must be the same statement as the premise without _d; its %s is %s, not %s"
                      % (n, self._txt(s1), self._txt(s2)))
-        return self._mint(c, r, [p], Semantics.prob(False, p.semantics.graph), obs)
+        return self._mint(c, r, [p], sem, obs)
 
-    def faithfulness(self, p: Fact, principle: Fact, c) -> Fact:
+    def _faithfulness_unbound(self, p: Fact, principle: Fact, c) -> Fact:
         """Definition 5: a c.i. of the phenomenon is a d-separation in a faithful causal graph."""
         r = "faithfulness"
         if not isinstance(principle.statement, Principle) or principle.statement.name != "faithfulness":
@@ -432,21 +535,19 @@ class Kernel:
         # The premise must hold for the phenomenon's P itself: a fact about every distribution (under
         # the assumptions) or every distribution compatible with this graph; not one that holds only
         # for another graph's distributions, or only for positive or Gaussian ones.
-        if p.semantics.graph not in (None, graph) or p.semantics.positive or p.semantics.gaussian:
+        if p.semantics.graph not in (None, graph) or p.semantics.restricted:
             raise RuleError("%s: the premise holds only for %s, which need not include the phenomenon's "
                             "distribution" % (r, p.semantics.describe()))
-        body_c = c.body if isinstance(c, Schema) else c
-        body_p = p.statement.body if isinstance(p.statement, Schema) else p.statement
+        body_p, body_c = self._same_quantifiers(r, p.statement, c)
         if not body_c.dsep or body_c.graph != graph:
             raise RuleError("%s: the conclusion must be a d-separation (…)_d in %s" % (r, graph))
-        if isinstance(c, Schema) != isinstance(p.statement, Schema) or (isinstance(c, Schema) and c.binders != p.statement.binders):
-            raise RuleError("%s: premise and conclusion must have the same quantifiers" % r)
+        sem = Semantics.d(graph)
         obs: list = []
         for n, s1, s2 in (("X", body_c.x, body_p.x), ("Y", body_c.y, body_p.y), ("Z", body_c.z, body_p.z)):
             self._eq(obs, r, s1, s2, "%s is unchanged" % n,
                      "the conclusion must be the premise read as a d-separation; its %s is %s, not %s"
                      % (n, self._txt(s1), self._txt(s2)))
-        return self._mint(c, r, [p, principle], Semantics.d(graph), obs)
+        return self._mint(c, r, [p, principle], sem, obs)
 
     # -- schemas ---------------------------------------------------------------------------------
     def instantiate(self, p: Fact, c: CI, names: dict, vars_: dict) -> Fact:
@@ -455,78 +556,117 @@ class Kernel:
         s = p.statement
         if not isinstance(s, Schema):
             raise RuleError("%s: the premise is not a 'for all' schema" % r)
+        if not isinstance(s.body, CI):
+            raise RuleError("%s: only schemas of c.i. statements can be instantiated" % r)
+        if not isinstance(c, CI):
+            raise RuleError("%s: the conclusion must be a single statement" % r)
         obs: list = []
+        d = self.sets.decl
         for b in s.binders:
+            rng = self.sets.range_of(b.domain)
             if b.kind == "subset":
                 if b.name not in names:
                     raise RuleError("%s: give a value for %s (e.g. %s := {j})" % (r, b.name, b.name))
-                from ..sets import _mk
                 e = names[b.name]
-                ob = self.sets.subset(_mk(frozenset(), {"·": e}), _mk(frozenset(), {"·": b.domain}),
-                                      "the instance of %s lies in its domain" % b.name)
+                self._declared_index(r, e, rng)
+                ob = self.sets.subset_index(e, b.domain, "the instance of %s lies in its domain" % b.name)
                 self._check(obs, r, ob, "%s := … is not a subset of its domain" % b.name)
             else:
                 if b.name not in vars_:
                     raise RuleError("%s: give a value for %s (e.g. %s := j)" % (r, b.name, b.name))
-                ob = self.sets.member(vars_[b.name], b.domain, "the instance of %s is a member of its domain" % b.name)
-                self._check(obs, r, ob, "%s := %s is not a member of its domain" % (b.name, vars_[b.name]))
+                v = vars_[b.name]
+                if isinstance(v, str) and v not in d.index_vars:
+                    raise RuleError("%s: %s := %s: %s is not a declared index" % (r, b.name, v, v))
+                ob = self.sets.member(v, b.domain, "the instance of %s is a member of its domain" % b.name)
+                self._check(obs, r, ob, "%s := %s is not a member of its domain" % (b.name, v))
         extra = set(names) | set(vars_)
         extra -= {b.name for b in s.binders}
         if extra:
             raise RuleError("%s: %s are not bound by the schema" % (r, ", ".join(sorted(extra))))
         inst = instantiate_ci(s.body, names, vars_)
-        if not isinstance(c, CI):
-            raise RuleError("%s: the conclusion must be a single statement" % r)
         for n, s1, s2 in (("X", c.x, inst.x), ("Y", c.y, inst.y), ("Z", c.z, inst.z)):
             self._eq(obs, r, s1, s2, "the conclusion's %s is the instance's %s" % (n, n),
                      "the instance has %s = %s; the conclusion has %s" % (n, self._txt(s2), self._txt(s1)))
         if c.dsep != inst.dsep or c.graph != inst.graph:
             raise RuleError("%s: the conclusion must keep the schema's kind (%s)" % (r, "d-separation" if inst.dsep else "c.i."))
-        return self._mint(c, r, [p], p.semantics, obs)
+        sem = self.semantics(r, [p], c)
+        return self._mint(c, r, [p], sem, obs)
 
-    def generalize(self, p: Fact, c: Schema) -> Fact:
-        """From φ(i) for an arbitrary i ∈ D (no assumption mentions i) conclude ∀i ∈ D. φ(i)."""
+    def _declared_index(self, r, e, rng):
+        """Every index set and index variable in e is declared and lies in the range rng."""
+        d = self.sets.decl
+        from ..sets import index_names
+        for nm in index_names(e):
+            if nm not in d.subsets and nm not in d.ranges:
+                raise RuleError("%s: %s is not a declared index set" % (r, nm))
+        for v in index_vars(e):
+            if v not in d.index_vars:
+                raise RuleError("%s: %s is not a declared index" % (r, v))
+        er = self.sets.range_of(e)
+        if er is not None and rng is not None and er != rng:
+            raise RuleError("%s: the instance lies in the range %s, not in %s" % (r, er, rng))
+
+    def _generalize_unbound(self, p: Fact, c: Schema) -> Fact:
+        """From φ(i) for an arbitrary i ∈ D (no open assumption, hypothesis or case, and no other
+        declaration, mentions i) conclude ∀i ∈ D. φ(i)."""
         r = "generalisation"
         if not isinstance(c, Schema) or len(c.binders) != 1 or c.binders[0].kind != "member":
             raise RuleError("%s: the conclusion must be 'for all i ∈ D: …'" % r)
-        a = self._ci(p, r)
+        if not isinstance(c.body, (CI, NoEdge)) or type(c.body) is not type(p.statement):
+            raise RuleError("%s: the schema's body must be a statement of the premise's kind" % r)
         b = c.binders[0]
         decl = self.sets.decl
         dom = decl.index_vars.get(b.name)
         if dom is None:
-            raise RuleError("%s: %s must be declared as an arbitrary index (index %s ∈ …)" % (r, b.name, b.name))
+            raise RuleError("%s: %s must be declared as an arbitrary index (arbitrary %s ∈ …)" % (r, b.name, b.name))
         if dom != b.domain:
             raise RuleError("%s: %s was declared in %s, not in the schema's domain" % (r, b.name, _txt_idx(dom)))
-        for other, odom in list(decl.index_vars.items()) + list(getattr(decl, "subset_of", [])):
+        if b.name in index_terms(b.domain):
+            raise RuleError("%s: the domain of %s mentions %s itself" % (r, b.name, b.name))
+        for other, odom in list(decl.index_vars.items()) + list(decl.subset_of):
             if other != b.name and b.name in index_vars(odom):
                 raise RuleError("%s: %s is not arbitrary: %s is declared relative to it" % (r, b.name, other))
-        for f in p.assumptions():
-            if b.name in _stmt_index_vars(f.statement):
-                raise RuleError("%s: %s is not arbitrary: the assumption %s mentions it" % (r, b.name, statement_text(f.statement)))
+        for fam, (base, idx) in decl.families.items():
+            if b.name in index_vars(idx):
+                raise RuleError("%s: %s is not arbitrary: the family %s is declared relative to it" % (r, b.name, fam))
+        open_facts = [f for f in _all_premises(p) if f.kind in ("assumption", "hypothesis", "case")]
+        for f in open_facts:
+            if b.name in index_terms(f.statement):
+                raise RuleError("%s: %s is not arbitrary: the %s %s mentions it"
+                                % (r, b.name, {"case": "case"}.get(f.kind, f.kind), statement_text(f.statement, decl)))
         obs: list = []
-        for n, s1, s2 in (("X", c.body.x, a.x), ("Y", c.body.y, a.y), ("Z", c.body.z, a.z)):
-            self._eq(obs, r, s1, s2, "the schema's %s is the premise's" % n,
-                     "the schema's body must be the premise; its %s is %s, not %s" % (n, self._txt(s1), self._txt(s2)))
-        if c.body.dsep != a.dsep or c.body.graph != a.graph:
-            raise RuleError("%s: the schema must keep the premise's kind" % r)
-        return self._mint(c, r, [p], p.semantics, obs)
+        a, body = p.statement, c.body
+        if isinstance(a, CI):
+            for n, s1, s2 in (("X", body.x, a.x), ("Y", body.y, a.y), ("Z", body.z, a.z)):
+                self._eq(obs, r, s1, s2, "the schema's %s is the premise's" % n,
+                         "the schema's body must be the premise; its %s is %s, not %s" % (n, self._txt(s1), self._txt(s2)))
+            if body.dsep != a.dsep or body.graph != a.graph:
+                raise RuleError("%s: the schema must keep the premise's kind" % r)
+        else:
+            for n, s1, s2 in (("first side", body.x, a.x), ("second side", body.y, a.y)):
+                self._eq(obs, r, s1, s2, "the schema's %s is the premise's" % n,
+                         "the schema's body must be the premise; its %s is %s, not %s" % (n, self._txt(s1), self._txt(s2)))
+            if (body.graph, body.directed) != (a.graph, a.directed):
+                raise RuleError("%s: the schema must keep the premise's kind" % r)
+        sem = self.semantics(r, [p], c)
+        return self._mint(c, r, [p], sem, obs)
+
+
+def _all_premises(f: Fact) -> list[Fact]:
+    seen: dict[int, Fact] = {}
+    stack = [f]
+    while stack:
+        g = stack.pop()
+        if id(g) in seen:
+            continue
+        seen[id(g)] = g
+        stack.extend(g.premises)
+    return list(seen.values())
 
 
 def _txt_idx(e):
     from ..statements import index_src
     return index_src(e)
-
-
-def _stmt_index_vars(s) -> set[str]:
-    if isinstance(s, Schema):
-        return _stmt_index_vars(s.body) - {b.name for b in s.binders}
-    if isinstance(s, CI):
-        out: set[str] = set()
-        for v in (s.x, s.y, s.z):
-            for _, e in v.fams:
-                out |= index_vars(e)
-        return out
-    return set()
 
 
 def _active_path(g: DAG, x, y, z) -> list[str] | None:

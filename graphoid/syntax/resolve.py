@@ -210,7 +210,8 @@ class Resolver:
         idx_tree = [c for c in sub.children if c is not None and not (isinstance(c, Token) and c.type == "SUB")][0]
         e = self.index(idx_tree, dom)
         if dom != IFull(d.base_families.get(base, "I")) and not (isinstance(e, IDiff) and e.left == dom):
-            ob = SetTheory(d).subset(_mk(frozenset(), {base: e}), _mk(frozenset(), {base: dom}),
+            ob = SetTheory(d).with_binders(getattr(self, "_binder_objs", None) or ()).subset(
+                                     _mk(frozenset(), {base: e}), _mk(frozenset(), {base: dom}),
                                      "the index of %s lies in its family's index set" % name)
             if ob.result != "proved":
                 raise ResolveError("the index of %s_… must lie in the index set of %s (%s)"
@@ -237,11 +238,13 @@ class Resolver:
                     raise ResolveError("%s is already declared with another meaning; use another name for the bound variable" % name, line, col)
                 binders.append(Binder(name, kind, dom))
                 self._binders[name] = kind
+                self._binder_objs = list(getattr(self, "_binder_objs", None) or []) + [binders[-1]]
             try:
                 b = t.children[-1]
                 body = self.graph_fact(b) if b.data in ("no_edge", "no_arrow") else self.ci(b)
             finally:
                 self._binders = None
+                self._binder_objs = None
             return Schema(tuple(binders), body)
         if t.data in ("no_edge", "no_arrow"):
             return self.graph_fact(t)
