@@ -35,13 +35,22 @@ def _read(path: str) -> str:
         raise UsageError("cannot read %s: %s" % (path, e.strerror)) from None
 
 
-def render_report(rep, out) -> None:
-    """Terminal form of a report: every failure with position, source line and caret; then a summary."""
+def render_report(rep, out, verbose: bool = False) -> None:
+    """Terminal form of a report: every failure with position, source line and caret; then what is
+    assumed (statements, declarations), what the results hold in, and a summary."""
     if rep.parse_error is not None:
         print(rep.parse_error.render(), file=out)
     for s in rep.steps:
         if s.status == "failed":
             print(s.error.render(), file=out)
+        elif verbose:
+            print("%s:%d:%d: %s (%s) %s  [%s%s]" % (rep.file, s.line, s.col, s.status, s.label, s.statement, s.rule,
+                                                  ("; holds in: " + s.semantics) if s.semantics else ""), file=out)
+    decl = rep.declared_assumptions()
+    if decl:
+        print("%s: assumed in declarations" % rep.file, file=out)
+        for d in decl:
+            print("  line %d: %s" % (d.line, d.asserts), file=out)
     sm = rep.summary()
     for status, title in (("assumption", "assumed (not checked)"), ("hypothesis", "graph hypotheses (stated, not checked)"),
                           ("enumerated", "checked by enumeration on a class (evidence for those sizes, not a proof)")):
@@ -50,7 +59,18 @@ def render_report(rep, out) -> None:
             print("%s: %s" % (rep.file, title), file=out)
             for st in rows:
                 print("  (%s) %s%s" % (st.label, st.statement, ("  [" + st.evidence + "]") if getattr(st, "evidence", "") else ""), file=out)
+    held = rep.holds_in()
+    if held and not rep.parse_error:
+        if len(held) == 1:
+            print("%s: holds in: %s" % (rep.file, held[0][0]), file=out)
+        else:
+            print("%s: holds in:" % rep.file, file=out)
+            for sem, labs in held:
+                shown = ", ".join("(%s)" % l for l in labs[:8]) + (", …" if len(labs) > 8 else "")
+                print("  %s: %s" % (sem, shown), file=out)
     parts = ["%d verified" % sm["verified"], "%d assumption%s" % (sm["assumptions"], "" if sm["assumptions"] == 1 else "s")]
+    if sm.get("declared_assumptions"):
+        parts.append("%d assumed in declarations" % sm["declared_assumptions"])
     if sm["hypotheses"]:
         parts.append("%d graph hypothes%s (stated, not checked)" % (sm["hypotheses"], "is" if sm["hypotheses"] == 1 else "es"))
     if sm.get("enumerated"):
@@ -80,7 +100,7 @@ def cmd_check(args) -> int:
         print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
     else:
         for r in reports:
-            render_report(r, sys.stdout)
+            render_report(r, sys.stdout, verbose=getattr(args, "verbose", False))
         if len(reports) > 1:
             ok = sum(r.ok for r in reports)
             print("%d of %d files verified" % (ok, len(reports)))
@@ -122,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check proof scripts (*.gph)")
     c.add_argument("files", nargs="+", metavar="FILE")
     c.add_argument("--json", action="store_true", help="machine-readable report")
+    c.add_argument("-v", "--verbose", action="store_true", help="show every step with its rule and what it holds in")
     c.add_argument("--certificate", metavar="OUT.json", help="write a certificate for `graphoid recheck`")
     c.add_argument("--max-n", type=int, metavar="K", choices=range(1, 5),
                    help="check graph hypotheses by enumeration for n = 1..K (overrides the scripts' bounds)")

@@ -53,6 +53,23 @@ class ProofReport:
     def obligations(self):
         return [ob for s in self.steps for ob in s.obligations]
 
+    def declared_assumptions(self) -> list:
+        """Declarations that assert something (partitions, subsets, non-empty domains)."""
+        ctx = self.context
+        return list(ctx.assumed()) if ctx is not None else []
+
+    def holds_in(self) -> list[tuple[str, list[str]]]:
+        """What the verified results hold in: (description, labels), the unrestricted classes first."""
+        groups: dict[str, list[str]] = {}
+        order: dict[str, int] = {}
+        for s in self.steps:
+            if s.status != "verified" or not s.semantics:
+                continue
+            groups.setdefault(s.semantics, []).append(s.label)
+            f = s.fact
+            order[s.semantics] = 1 if (f is not None and f.semantics is not None and f.semantics.restricted) else 0
+        return sorted(groups.items(), key=lambda kv: (order.get(kv[0], 0), kv[0]))
+
     def summary(self) -> dict:
         obs = self.obligations()
         z3obs = [o for o in obs if o.method == "z3"]
@@ -65,6 +82,7 @@ class ProofReport:
             "assumptions": self.count("assumption"),
             "hypotheses": self.count("hypothesis"),
             "enumerated": self.count("enumerated"),
+            "declared_assumptions": len(self.declared_assumptions()),
             "failed": self.count("failed") + (1 if self.parse_error is not None else 0),
             "obligations": len(obs),
             "z3_obligations": len(z3obs),
@@ -78,7 +96,7 @@ class ProofReport:
             steps.append({
                 "label": s.label, "line": s.line, "col": s.col, "status": s.status,
                 "statement": s.statement, "rule": s.rule, "premises": list(s.premises),
-                "semantics": s.semantics, "message": s.message,
+                "semantics": s.semantics, "message": s.message, "rule_id": s.rule_id,
                 "obligations": [{"meaning": o.meaning, "result": o.result, "method": o.method,
                                  "seconds": round(o.seconds, 6), "detail": o.detail} for o in s.obligations],
             })
@@ -86,6 +104,9 @@ class ProofReport:
                "assumptions": [{"label": s.label, "statement": s.statement} for s in self.steps if s.status == "assumption"],
                "hypotheses": [{"label": s.label, "statement": s.statement, "evidence": s.evidence}
                               for s in self.steps if s.status == "hypothesis"],
+               "declared_assumptions": [{"line": d.line, "kind": d.kind, "asserts": d.asserts, "text": d.text}
+                                        for d in self.declared_assumptions()],
+               "holds_in": [{"semantics": sem, "labels": labs} for sem, labs in self.holds_in()],
                "errors": [{"file": e.file, "line": e.line, "col": e.col, "message": e.message}
                           for e in self.errors()]}
         return out

@@ -117,30 +117,13 @@ def graphs_json(env) -> dict:
 
 
 # -- bindings of an instantiation ------------------------------------------------------------------
-def _bindings(step, fact, env) -> dict | None:
-    """The `γ := e` arguments of an instantiation step. The Fact does not record them, so they are
-    re-read from the step's source text; None if that is impossible (the rechecker then rejects)."""
-    from ..syntax.parser import GphError, parse_script
-    from ..syntax.resolve import ResolveError, Resolver
-    if not step or not step.source or not isinstance(fact.premises[0].statement, Schema):
+def _bindings(fact) -> dict | None:
+    """The `γ := e` arguments of an instantiation, as the kernel recorded them in the Fact."""
+    args = dict(fact.args or ())
+    if "subset" not in args and "member" not in args:
         return None
-    try:
-        items = parse_script(step.source, "<step>").items
-        kinds = {b.name: b.kind for b in fact.premises[0].statement.binders}
-        out = {"subset": {}, "member": {}}
-        for a in items[0].args:
-            if a.kind != "bind":
-                continue
-            e = Resolver(env).index(a.value)
-            if kinds.get(a.name) == "member":
-                if not isinstance(e, ISingle):
-                    return None
-                out["member"][a.name] = e.term
-            else:
-                out["subset"][a.name] = index_json(e)
-        return out
-    except (GphError, ResolveError, IndexError, TypeError):
-        return None
+    return {"subset": {k: index_json(e) for k, e in args.get("subset", {}).items()},
+            "member": dict(args.get("member", {}))}
 
 
 # -- the certificate ------------------------------------------------------------------------------
@@ -180,8 +163,8 @@ def report_certificate(rep) -> dict:
             entry["discharged"] = sorted(ids[c] for c in done if c in ids)
             if len(entry["discharged"]) != len(done):
                 entry["discharged"] = None        # unknown case: the rechecker rejects
-        if fact.rule == "instantiation":
-            entry["bindings"] = _bindings(step, fact, env)
+        if fact.rule == "instantiate":
+            entry["bindings"] = _bindings(fact)
         ids[id(fact)] = label
         steps.append(entry)
         return label
@@ -194,15 +177,17 @@ def report_certificate(rep) -> dict:
     if rep.parse_error is not None:
         e = rep.parse_error
         failed.append({"label": "", "line": e.line, "col": e.col, "message": e.message})
-    out = {"file": rep.file, "summary": {k: rep.count(k) for k in ("verified", "assumption", "hypothesis")},
+    reported = {id(s.fact) for s in rep.steps if s.fact is not None}
+    out = {"file": rep.file, "summary": {k: sum(1 for e in steps if e["kind"] == k and "line" in e)
+                                         for k in ("verified", "assumption", "hypothesis")},
            "declarations": declarations_json(env) if env is not None else {},
            "graphs": graphs_json(env) if env is not None else {},
            "steps": steps, "failed": failed}
-    try:
-        with open(rep.file, "rb") as fh:
-            out["sha256"] = hashlib.sha256(fh.read()).hexdigest()
-    except OSError:
-        pass
+    if rep.source is not None:       # the text that was checked, not whatever is on disk now
+        out["sha256"] = hashlib.sha256(rep.source.encode("utf-8")).hexdigest()
+    ctx = getattr(rep, "context", None)
+    out["declared_assumptions"] = [{"line": d.line, "kind": d.kind, "asserts": d.asserts}
+                                   for d in (ctx.assumed() if ctx is not None else [])]
     return out
 
 

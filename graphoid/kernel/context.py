@@ -143,11 +143,15 @@ class Declarations:
     ctx: Context
 
     def declare_variables(self, names: list[tuple[str, int, int]], latent: bool, line: int, text: str = ""):
-        seen = set()
+        seen: dict[str, str] = {}
         for name, l, c in names:
-            if name in seen:
+            if name in seen.values():
                 raise ContextError("%s is listed twice" % name, l, c)
-            seen.add(name)
+            sk = skeleton(name)
+            if sk in seen:
+                raise ContextError("%s looks like %s in the same declaration (Unicode confusables); "
+                                   "use a name a reader can tell apart" % (name, seen[sk]), l, c)
+            seen[sk] = name
             self.ctx._claim_name(name, "latent" if latent else "variable", l, c)
         for name, l, c in names:
             self.ctx.scalars[name] = latent
@@ -266,6 +270,8 @@ class Declarations:
         """arbitrary i ∈ D: D must be able to be non-empty (z3: not provably empty); that D is
         non-empty is then an assumption of every fact about i, and is listed as such."""
         d = self.ctx.decl
+        if isinstance(dom, IEmpty):
+            raise ContextError("arbitrary %s ∈ ∅: the domain is empty, so no index can be taken from it" % name, line, col)
         rng = self._range_of(dom)
         if rng is None:
             raise ContextError("the domain of an arbitrary index must be an index range or a declared index set", line, col)
@@ -279,9 +285,9 @@ class Declarations:
             raise ContextError("arbitrary %s ∈ %s: could not decide that the domain can be non-empty (%s)"
                                % (name, _src(dom), ob.detail or "solver gave up"), line, col)
         d.index_vars[name] = dom
-        self.ctx._add(Declaration("arbitrary", (name,), line, text,
-                                  "%s is non-empty (%s ∈ %s)" % (_src(dom), name, _src(dom))),
-                      [(name, col)])
+        # A whole range 1..n is non-empty (n ≥ 1); any other domain's non-emptiness is assumed.
+        asserts = "" if isinstance(dom, IFull) else "%s is non-empty (%s ∈ %s)" % (_src(dom), name, _src(dom))
+        self.ctx._add(Declaration("arbitrary", (name,), line, text, asserts), [(name, col)])
 
     def declare_class(self, name: str, cls, line: int, col: int = 0, text: str = ""):
         self.ctx._claim_name(name, "class", line, col)

@@ -21,7 +21,7 @@ class Fact:
     cases and discharged by it)."""
 
     __slots__ = ("statement", "rule", "premises", "semantics", "obligations", "kind", "note",
-                 "open_cases", "context", "_sealed")
+                 "open_cases", "context", "args", "_sealed")
 
     def __new__(cls, token: Any = None, *args, **kwargs):
         if token is not _MINT:
@@ -31,7 +31,7 @@ class Fact:
     def __init__(self, token: Any, statement, rule: str, premises: tuple["Fact", ...],
                  semantics: Semantics | None, obligations: tuple[Obligation, ...] = (),
                  kind: str = "derived", note: str = "", discharged: frozenset = frozenset(),
-                 context=None):
+                 context=None, args=()):
         if token is not _MINT:
             raise PermissionError("Facts are minted only by the graphoid kernel")
         # A fact resting on a supposed case (proof by cases) is conditional until the case split
@@ -42,7 +42,8 @@ class Fact:
         object.__setattr__(self, "open_cases", open_cases)
         for name, value in (("statement", statement), ("rule", rule), ("premises", tuple(premises)),
                             ("semantics", semantics), ("obligations", tuple(obligations)),
-                            ("kind", kind), ("note", note), ("context", context)):
+                            ("kind", kind), ("note", note), ("context", context),
+                            ("args", tuple(args))):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_sealed", True)
 

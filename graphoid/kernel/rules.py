@@ -144,7 +144,8 @@ class Kernel(Declarations):
     def _combine(self, rule: str, premises: list[Fact], c, positive: bool = False, gaussian: bool = False) -> Semantics:
         return self.semantics(rule, premises, c, positive=positive, gaussian=gaussian)
 
-    def _mint(self, statement, rule, premises, semantics, obs, kind="derived", note="", discharged=frozenset()) -> Fact:
+    def _mint(self, statement, rule, premises, semantics, obs, kind="derived", note="", discharged=frozenset(),
+              args=()) -> Fact:
         for p in premises:
             if not isinstance(p, Fact):
                 raise RuleError("%s: a premise is not a fact" % rule)
@@ -153,7 +154,7 @@ class Kernel(Declarations):
                 raise RuleError("%s: a premise was checked in another context" % rule)
         rid = _ID.get(rule, rule)
         return Fact(_MINT, statement, rid, tuple(premises), semantics, tuple(obs), kind, note, discharged,
-                    (self.ctx, self.ctx.size))
+                    (self.ctx, self.ctx.size), args)
 
     # -- assumptions ---------------------------------------------------------------------------
     def _assume_unbound(self, statement, note: str = "", kind: str = "assumption", premises=()) -> Fact:
@@ -590,7 +591,7 @@ class Kernel(Declarations):
         if c.dsep != inst.dsep or c.graph != inst.graph:
             raise RuleError("%s: the conclusion must keep the schema's kind (%s)" % (r, "d-separation" if inst.dsep else "c.i."))
         sem = self.semantics(r, [p], c)
-        return self._mint(c, r, [p], sem, obs)
+        return self._mint(c, r, [p], sem, obs, args=(("subset", dict(names)), ("member", dict(vars_))))
 
     def _declared_index(self, r, e, rng):
         """Every index set and index variable in e is declared and lies in the range rng."""

@@ -53,6 +53,31 @@ class Theory:
         self.base = decl.get("base_families", {})       # F -> range
         self.scalars = set(decl.get("variables", [])) | set(decl.get("latent", []))
 
+    def validate(self) -> list[str]:
+        """Declarations must mean what they say: a partition's parts are distinct and new; an
+        arbitrary index's domain can be non-empty (z3: satisfiable together with the others)."""
+        probs = []
+        seen: set = set()
+        for whole, parts in self.partitions:
+            if not isinstance(parts, list) or len(set(parts)) != len(parts) or len(parts) < 2:
+                probs.append("partition of %s has repeated or too few parts %r" % (whole, parts))
+            for p in parts if isinstance(parts, list) else []:
+                if p in seen or p == whole or p in self.ranges:
+                    probs.append("%s is a part of more than one partition (or a range)" % p)
+                seen.add(p)
+        if self.index_vars:
+            s, mem, _, term = self._enc(())
+            r = s.check()
+            if r != z3.sat:
+                probs.append("the arbitrary indices' domains cannot all be non-empty (z3: %s)" % r)
+        return probs
+
+    def assumed(self) -> list[str]:
+        out = ["%s = %s" % (w, " ⊔ ".join(p)) for w, p in self.partitions]
+        out += ["%s ⊆ %s" % (g, json.dumps(t, ensure_ascii=False)) for g, t in self.subset_of]
+        out += ["the domain of %s is non-empty" % j for j, dom in self.index_vars.items() if "full" not in dom]
+        return out
+
     def split(self, s) -> tuple[frozenset, dict]:
         need(isinstance(s, list), "malformed set %r" % (s,))
         scal, fams = set(), {}
@@ -70,7 +95,7 @@ class Theory:
     def _enc(self, binders):
         s = z3.Solver()
         s.set("timeout", TIMEOUT_MS)
-        n = {sym: z3.Int("n_" + sym) for sym in set(self.ranges.values())}
+        n = {sym: z3.Int("·n:" + sym) for sym in set(self.ranges.values())}
         for v in n.values():
             s.add(v >= 1)
         preds, ints = {}, {}
@@ -83,7 +108,7 @@ class Theory:
             if name in self.ranges:
                 return lambda t: inr(t, name)
             if name not in preds:
-                preds[name] = z3.Function("P_" + name, z3.IntSort(), z3.BoolSort())
+                preds[name] = z3.Function("·P:" + name, z3.IntSort(), z3.BoolSort())
             return preds[name]
 
         def term(v):
@@ -91,7 +116,7 @@ class Theory:
                 raise Reject("malformed index %r" % (v,))
             if isinstance(v, int):
                 return z3.IntVal(v)
-            return ints.setdefault(v, z3.Int("i_" + v))
+            return ints.setdefault(v, z3.Int("·i:" + v))
 
         def mem(tree, t):
             need(isinstance(tree, dict) and len(tree) == 1, "malformed index expression %r" % (tree,))
@@ -110,7 +135,7 @@ class Theory:
                 return z3.BoolVal(False)
             raise Reject("unknown index expression %r" % k)
 
-        u = z3.Int("u")
+        u = z3.Int("·u")
         for g, r in self.subsets.items():
             s.add(z3.ForAll([u], z3.Implies(pred(g)(u), inr(u, r))))
         for g, tree in self.subset_of:
@@ -584,15 +609,16 @@ def factorisation(ctx, st, P):
 
 
 RULES = {
-    "symmetry": ((1,), symmetry), "decomposition": ((1,), decomposition), "weak union": ((1,), weak_union),
+    # keyed by the rules' stable ids (a test checks they equal the kernel registry's)
+    "symmetry": ((1,), symmetry), "decomposition": ((1,), decomposition), "weak_union": ((1,), weak_union),
     "contraction": ((2,), contraction), "intersection": ((2,), intersection),
-    "composition": ((2,), composition), "weak transitivity": ((4,), weak_transitivity),
-    "d-separation": ((0,), d_separation), "Lemma 1": ((1, 2), lemma1), "non-adjacency": ((1,), nonadjacency),
-    "Markov": ((1,), markov), "faithfulness": ((2,), faithfulness),
-    "instantiation": ((1,), instantiation), "generalisation": ((1,), generalisation),
+    "composition": ((2,), composition), "weak_transitivity": ((4,), weak_transitivity),
+    "d_separation": ((0,), d_separation), "lemma1": ((1, 2), lemma1), "nonadjacent": ((1,), nonadjacency),
+    "markov": ((1,), markov), "faithfulness": ((2,), faithfulness),
+    "instantiate": ((1,), instantiation), "generalize": ((1,), generalisation),
     "factorisation (n)": (tuple(range(1, 12)), factorisation),
 }
-ASSUMED = {"assumption": "assumption", "hypothesis": "graph hypothesis", "case": "case"}   # kind -> rule
+ASSUMED = {"assumption": "assumption", "hypothesis": "hypothesis", "case": "case"}   # kind -> rule id
 
 
 # -- walking a certificate ---------------------------------------------------------------------------------
@@ -602,6 +628,8 @@ class FileCheck:
         self.th = Theory(f.get("declarations") or {})
         self.graphs = f.get("graphs") or {}
         self.statements, self.semantics, self.premises, self.kinds, self.open = {}, {}, {}, {}, {}
+        self.consumed, self.discharged, self.reported = set(), set(), set()
+        self.declaration_problems = self.th.validate()
 
     def eq(self, a, b, what, binders=()):
         self.th.relation("equal", a, b, what, binders)
@@ -670,14 +698,14 @@ class FileCheck:
             need(base_rule in RULES, "unknown rule %r: this checker cannot re-derive it" % (rule,))
             arity, fn = RULES[base_rule]
             need(len(prem) in arity, "%s takes %s premises, %d given" % (rule, arity, len(prem)))
-            need(not s.get("discharged") or rule == "weak transitivity", "only a proof by cases discharges cases")
+            need(not s.get("discharged") or rule == "weak_transitivity", "only a proof by cases discharges cases")
             P = [(self.statements[p], self.semantics[p], p) for p in prem]
             self.current = s
-            if rule == "weak transitivity":
+            if rule == "weak_transitivity":
                 mine = fn(self, st, P, s.get("discharged"))
-            elif rule == "instantiation":
+            elif rule == "instantiate":
                 mine = fn(self, st, P, s.get("bindings"))
-            elif rule == "generalisation":
+            elif rule == "generalize":
                 mine = fn(self, st, P, prem[0])
             else:
                 mine = fn(self, st, P)
@@ -686,6 +714,22 @@ class FileCheck:
         need(not (opened and kind == "verified" and "line" in s), "a reported result rests on an undischarged case")
         self.statements[lab], self.semantics[lab], self.premises[lab], self.kinds[lab] = st, mine, prem, kind
         self.open[lab] = opened
+        self.consumed.update(prem)
+        self.discharged.update(s.get("discharged") or [])
+        if "line" in s:
+            self.reported.add(lab)
+
+    def finish(self) -> list[str]:
+        """A certificate is complete: every supposed case is discharged by a proof by cases, and no
+        step resting on a case is left over (conditional results are never results)."""
+        out = []
+        for lab, k in self.kinds.items():
+            if k == "case" and lab not in self.discharged:
+                out.append("step (%s): a case is never discharged by a proof by cases" % lab)
+            elif k == "verified" and self.open[lab] and lab not in self.consumed:
+                out.append("step (%s): rests on the undischarged case%s %s" % (
+                    lab, "s" if len(self.open[lab]) > 1 else "", ", ".join("(%s)" % c for c in sorted(self.open[lab]))))
+        return out
 
 
 def check_file(f: dict) -> tuple[list[str], list[str]]:
@@ -704,7 +748,10 @@ def check_file(f: dict) -> tuple[list[str], list[str]]:
         except (KeyError, TypeError, AttributeError, IndexError, ValueError, z3.Z3Exception) as e:
             errors.append("step (%s): malformed (%s: %s)" % (lab, type(e).__name__, e))
             rejected.add(lab)
-    counts = {k: sum(1 for v in fc.kinds.values() if v == k) for k in ("verified", "assumption", "hypothesis")}
+    errors += fc.finish()
+    errors += ["declarations: %s" % p for p in fc.declaration_problems]
+    counts = {k: sum(1 for lab, v in fc.kinds.items() if v == k and lab in fc.reported)
+              for k in ("verified", "assumption", "hypothesis")}
     if not rejected and counts != f.get("summary"):
         errors.append("the certificate's summary %r does not match its steps %r" % (f.get("summary"), counts))
     for fl in f.get("failed", []):
@@ -712,6 +759,7 @@ def check_file(f: dict) -> tuple[list[str], list[str]]:
     info = ["%s: %d steps re-verified, %d assumptions, %d hypotheses"
             % (f.get("file"), counts["verified"], counts["assumption"], counts["hypothesis"])]
     info += ["  assumed (%s)" % lab for lab, k in fc.kinds.items() if k == "assumption"]
+    info += ["  assumed in declarations: %s" % a for a in fc.th.assumed()]
     info += ["  hypothesis (%s)" % lab for lab, k in fc.kinds.items() if k == "hypothesis"]
     return info, errors
 
@@ -733,20 +781,56 @@ def check_certificate(cert) -> tuple[list[str], list[str]]:
     return info, errors
 
 
+def check_scripts(cert, scripts) -> list[str]:
+    """Given the scripts, each must be the text the certificate was made from (its SHA-256)."""
+    import hashlib
+    import os
+    out = []
+    files = cert.get("files") if isinstance(cert, dict) else None
+    if not scripts:
+        return out
+    if not isinstance(files, list):
+        return ["the certificate lists no files"]
+    by_name = {os.path.basename(str(f.get("file"))): f for f in files if isinstance(f, dict)}
+    for path in scripts:
+        try:
+            with open(path, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+        except OSError as e:
+            out.append("cannot read script %s: %s" % (path, e.strerror))
+            continue
+        f = by_name.get(os.path.basename(path))
+        if f is None:
+            out.append("%s: the certificate has no file of that name" % path)
+        elif f.get("sha256") != digest:
+            out.append("%s: the script's SHA-256 %s is not the certificate's %s" % (path, digest[:16], str(f.get("sha256"))[:16]))
+    return out
+
+
 def main(argv=None, out=None) -> int:
     """Exit code 0: every step re-derived; 1: rejected; 2: unusable input."""
     out = out or sys.stdout
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: recheck CERT.json", file=sys.stderr)
+    scripts = []
+    args = list(argv)
+    while "--script" in args:
+        k = args.index("--script")
+        if k + 1 >= len(args):
+            print("usage: recheck CERT.json [--script FILE.gph ...]", file=sys.stderr)
+            return 2
+        scripts.append(args[k + 1])
+        del args[k:k + 2]
+    if len(args) != 1:
+        print("usage: recheck CERT.json [--script FILE.gph ...]", file=sys.stderr)
         return 2
     try:
-        with open(argv[0], encoding="utf-8") as fh:
+        with open(args[0], encoding="utf-8") as fh:
             cert = json.load(fh)
     except (OSError, ValueError, RecursionError) as e:
-        print("recheck: cannot read %s: %s" % (argv[0], e), file=sys.stderr)
+        print("recheck: cannot read %s: %s" % (args[0], e), file=sys.stderr)
         return 2
     info, errors = check_certificate(cert)
+    errors += check_scripts(cert, scripts)
     for line in info:
         print(line, file=out)
     for e in errors:

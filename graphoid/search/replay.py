@@ -7,8 +7,10 @@ from ..sets import VarSet
 from ..statements import CI
 from .derivation import CaseSplit, Step
 
-ONE_PREMISE = {"symmetry", "decomposition", "weak_union"}
-TWO_PREMISES = {"contraction", "intersection", "composition"}
+from ..kernel import registry
+
+# The rules proof search may propose (each replayed through its kernel method from the registry).
+SEARCH_RULES = {"symmetry", "decomposition", "weak_union", "contraction", "intersection", "composition"}
 
 
 def _ci(triple, like: CI) -> CI:
@@ -19,16 +21,16 @@ def _ci(triple, like: CI) -> CI:
 def replay(kernel: Kernel, premises: list[Fact], derivation: list, goal: CI) -> Fact:
     """Re-check every step with the kernel; returns the Fact for the last step, which must be the goal.
     Raises RuleError if any step is rejected (a bug in search, never a proof)."""
-    if not premises:
-        like = goal
-    else:
-        like = premises[0].statement
+    # Every step is stated in the goal's kind (c.i. or d-separation, and its graph), so the kernel
+    # refuses a derivation whose premises are about something else, and the result is exactly the
+    # statement the line claims, never one about another graph.
+    like = goal
     facts = list(premises)
     last = _run(kernel, facts, derivation, like, goal)
     if last is None:
         raise RuleError("the derivation is empty")
     s = last.statement
-    if (s.x, s.y, s.z) != (goal.x, goal.y, goal.z):
+    if s != goal:
         raise RuleError("the derivation ends in %s, not in the goal" % (s,))
     if last.open_cases:
         raise RuleError("the derivation rests on an undischarged case")
@@ -61,11 +63,9 @@ def _run(kernel: Kernel, facts: list[Fact], items, like: CI, goal: CI) -> Fact |
             raise RuleError("unknown derivation item %r" % (it,))
         concl = _ci(it.conclusion, like)
         prem = [facts[k] for k in it.premises]
-        if it.rule in ONE_PREMISE and len(prem) == 1:
-            last = getattr(kernel, it.rule)(prem[0], concl)
-        elif it.rule in TWO_PREMISES and len(prem) == 2:
-            last = getattr(kernel, it.rule)(prem[0], prem[1], concl)
-        else:
+        spec = registry.lookup(it.rule)
+        if spec is None or spec.kind != "primitive" or len(prem) not in spec.premises or spec.id not in SEARCH_RULES:
             raise RuleError("search proposed an unknown step %s with %d premises" % (it.rule, len(prem)))
+        last = getattr(kernel, spec.method)(*prem, concl)
         facts.append(last)
     return last
