@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .graphs.dag import DAG, AbstractGraph, ChainedGraph
 from .kernel import Fact, Kernel, RuleError
 from .kernel import registry
+from . import derived as _derived  # noqa: F401  (registers the derived rules)
 from .kernel.context import Context, ContextError
 from .report import ProofReport, StepResult
 from .sets import IFull, IName, VarSet
@@ -277,6 +278,13 @@ class Checker:
         try:
             if rule in EXTRA_RULES:
                 fact = EXTRA_RULES[rule](self, item, claim, refs)
+            elif spec.kind == "derived":
+                from . import derived
+                prem = self.premises(item, refs, spec)
+                steps = derived.DERIVED[rule](prem, claim)
+                fact = derived.replay(k, prem, steps, claim)
+                self.expansions[item.label] = "\n".join(
+                    "%s by %s" % (statement_text(st.conclusion, self.env.decl), registry.display(st.rule)) for st in steps)
             elif rule == "factorisation":
                 if not isinstance(claim, Factorisable):
                     raise self.err(sline, scol, "factorisation proves the claim 'factorisable'")

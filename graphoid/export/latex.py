@@ -19,20 +19,28 @@ _Principle = getattr(_statements, "Principle", None)
 
 INDEP = r"\perp\!\!\!\perp"
 
-# The graphoid axioms carry the paper's equation numbers.
-RULE_TEXT = {
-    "symmetry": "symmetry (2)",
-    "decomposition": "decomposition (3)",
-    "weak union": "weak union (4)",
-    "contraction": "contraction (5)",
-    "intersection": "intersection (6)",
-    "Lemma 1": "Lemma 1",
-    "Markov": "the Markov condition",
-    "d-separation": "d-separation",
-    "faithfulness": "faithfulness",
-    "instantiation": "instantiation",
-    "generalisation": "generalisation",
-}
+# Justifications come from the rule registry (display name and the paper's equation number);
+# only the prose of a few rules differs from their short names.
+_PROSE = {"markov": "the Markov condition"}
+
+
+def rule_words(rule_id: str) -> str:
+    from ..kernel import registry
+    spec = registry.RULES.get(rule_id)
+    if spec is None:
+        return rule_id.replace("_", " ")
+    return _PROSE.get(rule_id, spec.justification())
+
+
+class _RuleText(dict):
+    def get(self, k, default=None):
+        return rule_words(k)
+
+    def __getitem__(self, k):
+        return rule_words(k)
+
+
+RULE_TEXT = _RuleText()
 
 _GREEK_MACROS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
@@ -359,17 +367,21 @@ def _justification(step, tags: dict[str, str]) -> str:
     if step.status != "verified":   # other outcomes (e.g. checked by enumeration) say so
         words = tex_text(step.status) + ", " + words
     sem = fact.semantics if fact is not None else None
-    if rule == "d-separation" and sem is not None and sem.graph:
+    if rule == "d_separation" and sem is not None and sem.graph:
         words += " in " + tex_text(sem.graph)
-    elif rule == "Markov" and sem is not None and sem.graph:
+    elif rule == "markov" and sem is not None and sem.graph:
         words += " for " + tex_text(sem.graph)
     out = r"\text{%s}" % words
     if step.premises:
         refs = [tags.get(p) or r"\text{(%s)}" % tex_text(p) for p in step.premises]
         joined = refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + r"\text{ and }" + refs[-1]
         out += r"\text{ from }" + joined
-    if sem is not None and sem.kind == "prob" and sem.positive:
-        out += r"\text{ (strictly positive)}"
+    if sem is not None and sem.kind == "prob":
+        marks = [w for flag, w in ((sem.positive and not sem.gaussian, "strictly positive"),
+                                   (sem.gaussian, "regular Gaussian" if sem.positive else "Gaussian"),
+                                   (sem.determinism, "where the assumed determination holds")) if flag]
+        if marks:
+            out += r"\text{ (%s)}" % tex_text("; ".join(marks))
     return out
 
 
@@ -406,7 +418,16 @@ def summary_sentence(report) -> str:
         verdict = r"\textbf{Verified} relative to the %s marked as such." % " and ".join(given)
     else:
         verdict = r"\textbf{Verified.}"
-    return "%s Steps: %s; %s." % (verdict, ", ".join(parts), obs)
+    out = "%s Steps: %s; %s." % (verdict, ", ".join(parts), obs)
+    decl = report.declared_assumptions() if hasattr(report, "declared_assumptions") else []
+    if decl:
+        out += " Assumed in the declarations: %s." % "; ".join(tex_text(d.asserts) for d in decl)
+    held = report.holds_in() if hasattr(report, "holds_in") and report.ok else []
+    if held:
+        out += " The results hold in: %s." % "; ".join(
+            "%s (%s)" % (tex_text(sem), ", ".join("(%s)" % tex_text(l) for l in labs[:12]) + (", \dots" if len(labs) > 12 else ""))
+            for sem, labs in held)
+    return out
 
 
 def _failure_line(step) -> str:
@@ -550,6 +571,9 @@ def report_latex_fragment(report) -> str:
         rows.append(r"\text{parse error at line %d, column %d: %s}" % (pe.line, pe.col, _mj_text(pe.message)))
     for s in report.steps:
         lab = r"\text{(%s)}" % _mj_text(s.label) if s.label else ""
+        if s.status == "enumerated":
+            rows.append(r"%s & \quad\text{%s: %s}" % (lab, _mj_text(s.statement), _mj_text(s.evidence)))
+            continue
         if s.status == "failed" or s.fact is None:
             rows.append(r"%s & \quad\text{failed: %s}" % (lab, _mj_text(s.message)))
             continue
@@ -558,9 +582,11 @@ def report_latex_fragment(report) -> str:
         elif s.status == "hypothesis":
             why = "hypothesis (stated, not checked)"
         else:
-            why = "by " + RULE_TEXT.get(s.fact.rule, s.fact.rule)
+            why = "by " + rule_words(s.fact.rule)
             if s.premises:
                 why += " from " + ", ".join("(%s)" % p for p in s.premises)
+            if s.semantics and s.fact.semantics is not None and s.fact.semantics.restricted:
+                why += "; holds in " + s.semantics
         rows.append(r"%s & \quad %s \quad \text{%s}" % (lab, statement_latex(s.fact.statement, decl), _mj_text(why)))
     sm = report.summary()
     rows.append(r"& \quad\text{%s: %d verified, %d assumed, %d hypotheses, %d failed}"
