@@ -196,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rc = sub.add_parser("recheck", help="re-verify a certificate with the independent checker")
     rc.add_argument("certificate", metavar="CERT.json")
+    rc.add_argument("--script", action="append", default=[], metavar="FILE.gph",
+                    help="also check that the certificate is of this script's text (SHA-256); repeatable")
     rc.set_defaults(func=_delegate("graphoid.recheck", "recheck_main"))
     return p
 

@@ -371,7 +371,13 @@ class Checker:
         local = getattr(sc, "local_env", None) or Env(implicit=True)
         rs = Resolver(local)
         claims = [rs.ci(t) for t in item.trees]
-        given = [rs.ci(t) for t in (item.statement.children if item.statement is not None else [])]
+        given_trees = list(item.statement.children if item.statement is not None else [])
+        given = [rs.ci(t) for t in given_trees]
+        for c, t in zip(claims + given, list(item.trees) + given_trees):
+            x, y, z = c.triple()
+            if x & y or x & z or y & z:
+                line, col = position(t)
+                raise self.err(line, col, "the sets of %s must be disjoint" % ci_text(c))
         t0 = time.perf_counter()
         try:
             status, text, _n, _m = check_claims_on_class(sc, claims, given)

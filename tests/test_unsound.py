@@ -35,3 +35,10 @@ def test_unsound_script_is_rejected(path):
     assert any(want in m for m in msgs), "%s: expected %r in %s" % (path.name, want, msgs)
     for m in msgs:       # every error is positioned: file:line:col
         assert re.match(r".+:\d+:\d+: error: ", m), m
+
+
+def test_every_step_of_the_wrong_kinds_script_fails_with_a_position():
+    path = pathlib.Path(__file__).parent / "unsound" / "wrong_kinds_everywhere.gph"
+    rep = check_file(str(path))
+    fails = [s for s in rep.steps if s.status == "failed"]
+    assert len(fails) == 14 and all(s.line > 0 and s.col > 0 for s in fails)

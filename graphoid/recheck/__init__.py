@@ -5,7 +5,10 @@ from .checker import check_certificate, main
 
 def recheck_main(args) -> int:
     """CLI entry: 0 accepted, 1 rejected, 2 usage (unreadable certificate)."""
-    return main([args.certificate])
+    argv = [args.certificate]
+    for f in getattr(args, "script", None) or []:
+        argv += ["--script", f]
+    return main(argv)
 
 
 __all__ = ["check_certificate", "main", "recheck_main"]
