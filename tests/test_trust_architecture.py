@@ -151,3 +151,31 @@ def test_confusables_table_agrees_with_unicode_data():
             except ValueError:
                 pass
     assert PROTOTYPE == {c: table[c] for c in ALPHABET if c in table}
+
+
+def test_latex_never_prints_two_names_the_same():
+    from graphoid.export.latex import document
+    rep = check_text("index I = 1..n\nfamily A, X over I\nvariables A1, B\nassume (p): (A1 ⊥⊥ A_1)\n", "amb.gph")
+    tex = document(rep)
+    line = next(l for l in tex.splitlines() if r"\perp" in l and "tag{p}" in l)
+    left, right = line.split(r"\perp\!\!\!\perp")
+    assert "A1" in left and "texttt" in left and "texttt" not in right
+
+
+def test_report_lists_what_declarations_assume():
+    rep = check_text("index I = 1..n\nfamily A, X over I\npartition I = I_B ⊔ I_C\narbitrary j ∈ I_C\n"
+                     "arbitrary k ∈ I\nassume (p): (A_j ⊥⊥ X_k)\n")
+    kinds = [d.kind for d in rep.declared_assumptions()]
+    assert kinds == ["partition", "arbitrary"]          # j ∈ I_C asserts I_C ≠ ∅; k ∈ I asserts nothing
+    js = rep.to_json()
+    assert [d["kind"] for d in js["declared_assumptions"]] == kinds
+    from graphoid.export.latex import document
+    assert "Assumed in the declarations" in document(rep)
+
+
+def test_holds_in_is_reported_per_class():
+    rep = check_text("variables X, Y, Z, W\nassume (a): (X ⊥⊥ W | ZY)\nassume (b): (X ⊥⊥ Y | ZW)\n"
+                     "have (i): (X ⊥⊥ YW | Z) by intersection((a), (b))\nhave (d): (X ⊥⊥ Y | Z) by decomposition((i))\n"
+                     "assume (c): (X ⊥⊥ Y | Z)\nhave (e): (Y ⊥⊥ X | Z) by symmetry((c))\n")
+    held = dict(rep.holds_in())
+    assert held == {"strictly positive distributions": ["i", "d"], "all distributions": ["e"]}

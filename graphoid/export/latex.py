@@ -153,10 +153,40 @@ def _name_chars(name: str) -> tuple[list[str], bool]:
     return parts, greek
 
 
+# Names that would print like another declared name (a variable A1 beside a family A, whose
+# member A_1 prints the same), set for the duration of one document: printed verbatim instead.
+_VERBATIM: set = set()
+
+
+def _ambiguous_names(report) -> set:
+    env = getattr(report, "env", None)
+    if env is None:
+        return set()
+    d = env.decl
+    names = list(getattr(env, "scalars", {})) + list(d.base_families) + list(d.families) + \
+        list(getattr(env, "graphs", {})) + list(d.ranges) + list(d.subsets) + list(d.index_vars)
+    fams = set(d.base_families) | set(d.families)
+    seen: dict[str, str] = {}
+    out = set()
+    for n in names:
+        m = re.fullmatch(r"(.*?)([0-9]+)", n)
+        if m and m.group(1) in fams:            # prints like the family member F_k
+            out.add(n)
+            continue
+        _VERBATIM.clear()
+        r = name_math(n, True)
+        if r in seen and seen[r] != n:
+            out.add(n)
+        seen.setdefault(r, n)
+    return out
+
+
 def name_math(name: str, bold: bool = False) -> str:
     """A script name (variable, index, graph) in math mode: trailing digits become a subscript,
     primes stay primes, Greek letters become macros (Λ → \\Lambda), `I_B` becomes I_{B}."""
     name = str(name)
+    if name in _VERBATIM:
+        return r"\text{\texttt{%s}}" % tex_text(name)
     if "_" in name:   # declared index subsets such as I_B
         base, _, sub = name.partition("_")
         return "%s_{%s}" % (name_math(base, bold), name_math(sub, False) if sub else "")
@@ -522,6 +552,16 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 def document(report) -> str:
     """A standalone LaTeX document of a checked script: one numbered line per step, tagged with its
     label and justified by its rule and premises; assumptions, hypotheses and failures marked."""
+    amb = _ambiguous_names(report)
+    _VERBATIM.clear()
+    _VERBATIM.update(amb)
+    try:
+        return _document(report)
+    finally:
+        _VERBATIM.clear()
+
+
+def _document(report) -> str:
     title = tex_text(os.path.basename(getattr(report, "file", "") or "proof"))
     out = [PREAMBLE, r"\begin{document}", r"\section*{%s}" % title, ""]
     pe = getattr(report, "parse_error", None)
