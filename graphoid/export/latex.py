@@ -455,7 +455,7 @@ def summary_sentence(report) -> str:
     held = report.holds_in() if hasattr(report, "holds_in") and report.ok else []
     if held:
         out += " The results hold in: %s." % "; ".join(
-            "%s (%s)" % (tex_text(sem), ", ".join("(%s)" % tex_text(l) for l in labs[:12]) + (", \dots" if len(labs) > 12 else ""))
+            "%s (%s)" % (tex_text(sem), ", ".join("(%s)" % tex_text(l) for l in labs[:12]) + (r", \dots" if len(labs) > 12 else ""))
             for sem, labs in held)
     return out
 
