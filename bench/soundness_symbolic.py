@@ -217,6 +217,109 @@ def script(rng) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- certificates: random edits must be rejected unless the edited step is still true ------------------
+def index_of(t):
+    (k, v), = t.items()
+    if k == "full":
+        return IFull(v)
+    if k == "name":
+        return IName(v)
+    if k == "single":
+        return ISingle(v)
+    if k == "diff":
+        return IDiff(index_of(v[0]), index_of(v[1]))
+    if k == "union":
+        return IUnion(tuple(index_of(p) for p in v))
+    return IEmpty()
+
+
+def set_of(lst):
+    from graphoid.sets import VarSet, _mk, iunion
+    scal = frozenset(e for e in lst if isinstance(e, str))
+    fams: dict = {}
+    for e in lst:
+        if isinstance(e, dict):
+            i = index_of(e["index"])
+            fams[e["family"]] = iunion((fams[e["family"]], i)) if e["family"] in fams else i
+    return _mk(scal, fams)
+
+
+def statement_of(js):
+    from graphoid.statements import Binder
+    if js.get("type") == "schema":
+        return Schema(tuple(Binder(b["name"], b["kind"], index_of(b["domain"])) for b in js["binders"]),
+                      statement_of(js["body"]))
+    if js.get("type") == "ci":
+        return CI(set_of(js["x"]), set_of(js["y"]), set_of(js["z"]), js["dsep"], js["graph"])
+    return None
+
+
+EDIT_ATOMS = [{"family": "A", "index": {"single": "j"}}, {"family": "X", "index": {"name": "γ"}},
+              {"family": "A", "index": {"single": 1}}, {"family": "X", "index": {"diff": [{"full": "I"}, {"single": "j"}]}},
+              {"family": "A", "index": {"name": "I_C"}}, {"family": "X", "index": {"full": "I"}}]
+
+
+def edit_certificate(rng, cert):
+    import copy
+    c = copy.deepcopy(cert)
+    steps = [s for s in c["files"][0]["steps"] if s.get("kind") == "verified" and s["statement"].get("type") == "ci"]
+    if not steps:
+        return None, None
+    s = rng.choice(steps)
+    what = rng.choice(["x", "y", "z", "rule", "premise"])
+    if what in ("x", "y", "z"):
+        lst = s["statement"][what]
+        if lst and rng.random() < 0.5:
+            lst[rng.randrange(len(lst))] = rng.choice(EDIT_ATOMS)
+        else:
+            lst.append(rng.choice(EDIT_ATOMS))
+    elif what == "rule":
+        s["rule"] = rng.choice(["symmetry", "decomposition", "weak_union", "contraction"])
+    else:
+        s["premises"] = list(reversed(s["premises"])) + ([] if rng.random() < 0.5 else s["premises"][:1])
+    return c, s
+
+
+def certificate_campaign(n_edits: int, seed: int = 0, out=sys.stdout) -> dict:
+    from graphoid.export.certificate import certificate
+    from graphoid.recheck.checker import check_certificate
+    rng = random.Random(seed)
+    stats = {"edits": 0, "rejected": 0, "accepted": 0, "accepted_true": 0, "false_accepts": 0}
+    while stats["edits"] < n_edits:
+        rep = check_text(script(rng), "<campaign>")
+        if not any(s.status == "verified" for s in rep.steps):
+            continue
+        rep.steps = [s for s in rep.steps if s.status != "failed"]
+        cert = certificate([rep])
+        for _ in range(5):
+            c, edited = edit_certificate(rng, cert)
+            if c is None:
+                break
+            stats["edits"] += 1
+            _info, errors = check_certificate(c)
+            if errors:
+                stats["rejected"] += 1
+                continue
+            stats["accepted"] += 1
+            # accepted: the edited statement must still follow from the certificate's assumptions
+            f = c["files"][0]
+            assumed = [statement_of(x["statement"]) for x in f["steps"] if x["kind"] == "assumption"]
+            goal = statement_of(edited["statement"])
+            ok = True
+            for n in range(1, N_MAX + 1):
+                for env in interpretations(rep.context, n):
+                    prem = [t for a in assumed if a is not None for t in instances(a, env, n)]
+                    for g in instances(goal, env, n):
+                        if not follows(prem, g):
+                            ok = False
+            if ok:
+                stats["accepted_true"] += 1
+            else:
+                stats["false_accepts"] += 1
+                print("FALSE ACCEPT of an edited certificate: %s" % edited, file=out)
+    return stats
+
+
 def campaign(n_scripts: int, seed: int = 0, out=sys.stdout) -> dict:
     rng = random.Random(seed)
     stats = {"scripts": 0, "steps": 0, "accepted": 0, "rejected": 0, "instances": 0, "false_accepts": 0,
@@ -251,8 +354,10 @@ def main(argv) -> int:
     n = int(argv[1]) if len(argv) > 1 else 300
     seed = int(argv[2]) if len(argv) > 2 else 0
     st = campaign(n, seed)
-    print(st)
-    return 1 if st["false_accepts"] else 0
+    print("scripts:", st)
+    ct = certificate_campaign(max(n, 50), seed)
+    print("certificate edits:", ct)
+    return 1 if st["false_accepts"] or ct["false_accepts"] else 0
 
 
 if __name__ == "__main__":

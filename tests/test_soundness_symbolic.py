@@ -33,3 +33,10 @@ def test_the_oracle_catches_a_kernel_with_wrong_set_decisions(monkeypatch):
     monkeypatch.setattr(sets.SetTheory, "_z3", wrong)
     st = campaign.campaign(12, seed=7, out=io.StringIO())
     assert st["false_accepts"] > 0
+
+
+def test_edited_certificates_are_rejected_unless_still_true():
+    out = io.StringIO()
+    st = campaign.certificate_campaign(25, seed=11, out=out)
+    assert st["rejected"] >= 5, st
+    assert st["false_accepts"] == 0, out.getvalue()
