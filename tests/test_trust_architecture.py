@@ -179,3 +179,18 @@ def test_holds_in_is_reported_per_class():
                      "assume (c): (X ⊥⊥ Y | Z)\nhave (e): (Y ⊥⊥ X | Z) by symmetry((c))\n")
     held = dict(rep.holds_in())
     assert held == {"strictly positive distributions": ["i", "d"], "all distributions": ["e"]}
+
+
+def test_a_forked_context_keeps_the_facts_of_its_prefix():
+    from graphoid.statements import CI
+    a = Kernel()
+    a.declare_variables([("A", 1, 1), ("B", 1, 4)], False, 1)
+    p = a.assume(CI.of("A", "B"))
+    b = Kernel(a.ctx.fork())
+    b.declare_variables([("C", 2, 1)], False, 2)
+    assert b.symmetry(p, CI.of("B", "A")).context[0] is b.ctx   # the prefix is the same
+    a.declare_variables([("D", 2, 1)], False, 2)
+    c = Kernel(a.ctx.fork())
+    q = c.assume(CI.of("A", "D"))
+    with pytest.raises(RuleError, match="another context"):
+        b.symmetry(q, CI.of("D", "A"))                           # D was never declared in b

@@ -77,6 +77,30 @@ class Context:
     def theory(self) -> SetTheory:
         return SetTheory(self.decl)
 
+    def has_prefix(self, other: "Context", size: int) -> bool:
+        """True if this context starts with exactly the first `size` declarations of `other` (the
+        same records): a fact checked in (other, size) means the same here."""
+        if other is self:
+            return size <= self.size
+        if size > self.size or size > other.size:
+            return False
+        return all(a is b for a, b in zip(self._decls[:size], other._decls[:size]))
+
+    def fork(self) -> "Context":
+        """A copy that can be extended independently (an editor re-checking from an edited item):
+        it shares the declaration records, so facts of the common prefix stay valid in it."""
+        import copy
+        c = Context.__new__(Context)
+        c._decls = list(self._decls)
+        c._names = dict(self._names)
+        c._skels = dict(self._skels)
+        c.decl = copy.deepcopy(self.decl)
+        c.scalars = dict(self.scalars)
+        c.graphs = dict(self.graphs)
+        c.classes = dict(self.classes)
+        c._sealed = True
+        return c
+
     def declared(self, name: str) -> tuple[str, int] | None:
         return self._names.get(name)
 

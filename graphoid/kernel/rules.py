@@ -150,7 +150,7 @@ class Kernel(Declarations):
             if not isinstance(p, Fact):
                 raise RuleError("%s: a premise is not a fact" % rule)
             pc = p.context
-            if pc is not None and pc[0] is not self.ctx:
+            if pc is not None and not self.ctx.has_prefix(pc[0], pc[1]):
                 raise RuleError("%s: a premise was checked in another context" % rule)
         rid = _ID.get(rule, rule)
         return Fact(_MINT, statement, rid, tuple(premises), semantics, tuple(obs), kind, note, discharged,
