@@ -176,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     rc = sub.add_parser("recheck", help="re-verify a certificate with the independent checker")
     rc.add_argument("certificate", metavar="CERT.json")
     rc.set_defaults(func=_delegate("graphoid.recheck", "recheck_main"))
+
+    ls = sub.add_parser("lsp", help="language server (LSP) over stdio for editors: live diagnostics, hover, …")
+    ls.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default and only transport)")
+    ls.add_argument("--max-n", type=int, metavar="K", choices=range(1, 5),
+                    help="as for check: enumeration bound for graph hypotheses")
+    ls.set_defaults(func=_delegate("graphoid.lsp.cli", "lsp_main"))
     return p
 
 

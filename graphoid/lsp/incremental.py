@@ -1,0 +1,205 @@
+"""Incremental checking for the language server: re-check a script from its first edited item on.
+
+This is the ONE place that knows the Checker's internals (graphoid/script.py). After each item the
+checker's state is snapshotted (shallow copies of its dicts, lists and sets: Facts, statements and
+StepResults are immutable once recorded); an edit restores the snapshot taken after the last
+unchanged item and runs the remaining items. Anything unexpected (a Checker field or a Kernel
+attribute this module does not know, an exception while restoring) falls back to a full check,
+which gives the same report `graphoid check` gives.
+
+Parsing is incremental too: the text is cut at lines that start a top-level item (`have`, `assume`,
+`variables`, …), each chunk is parsed on its own (padded with newlines so that lark's line numbers
+are the file's) and cached by (first line, text). A top-level keyword can only start an item, so the
+concatenated chunks parse exactly as the whole text does; if any chunk fails, the whole text is
+parsed, so a parse error is always the one `graphoid check` reports.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+import time
+from dataclasses import dataclass, field
+
+from ..report import ProofReport
+from ..script import Checker
+from ..syntax.ast import Item, Script, items_from_tree
+from ..syntax.parser import MAX_SOURCE_CHARS, GphError, parse_script
+from ..syntax.resolve import Env
+
+# The Checker fields and attributes this module knows how to snapshot. A refactor that adds state
+# makes the set differ, and checking silently becomes full (correct, slower) until this is updated.
+_CHECKER_STATE = {"file", "text", "env", "facts", "failed", "report", "expansions", "classes",
+                  "enumerated", "max_n", "kernel", "lines"}
+_KERNEL_STATE = {"sets"}
+_SETS_STATE = {"decl", "timeout_ms"}
+
+_ITEM_START = re.compile(r"^[ \t]*(?:variables|variable|vars|latent|graph|index|family|partition|subset"
+                         r"|arbitrary|class|assume|hypothesis|have|enumerate)(?![A-Za-z0-9_'])", re.M)
+
+
+@dataclass
+class Analysis:
+    """One checked version of a document."""
+    file: str
+    text: str
+    report: ProofReport
+    items: tuple = ()               # the parsed items (empty on a parse error)
+    trees: tuple = ()               # their lark subtrees, same order
+    item_steps: list = field(default_factory=list)   # per item: (first, end) index into report.steps
+    resumed_at: int = 0             # index of the first item that was (re)checked
+    mode: str = "full"              # 'full' | 'incremental' | 'parse-error'
+    parse_seconds: float = 0.0
+    check_seconds: float = 0.0
+
+    def steps_of(self, i: int):
+        a, b = self.item_steps[i]
+        return self.report.steps[a:b]
+
+
+def _parse_chunk(text: str, first_line: int, file: str):
+    from ..syntax.parser import _parser
+    padded = "\n" * (first_line - 1) + text
+    tree = _parser().parse(padded, start="start")
+    items = tuple(items_from_tree(tree, file, padded))
+    if len(items) != len(tree.children):
+        raise ValueError("items and trees out of step")
+    return items, tuple(tree.children)
+
+
+class IncrementalChecker:
+    """Checks successive versions of one document, reusing what an edit did not touch."""
+
+    def __init__(self, file: str = "<input>", max_n: int | None = None):
+        self.file, self.max_n = file, max_n
+        self._chunks: dict = {}       # (first line, chunk text) -> (items, trees)
+        self._items: tuple = ()
+        self._snapshots: list = []    # state after item i
+        self._steps_at: list = []     # (first, end) per item
+        self.supported = self._probe()
+        self.last: Analysis | None = None
+
+    # -- parsing -------------------------------------------------------------------------------
+    def parse(self, text: str):
+        """(items, trees) of the text, or raises the GphError `graphoid check` would report."""
+        if len(text) > MAX_SOURCE_CHARS:
+            parse_script(text, self.file)   # raises the size error
+        starts = [m.start() for m in _ITEM_START.finditer(text)]
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        bounds = list(zip(starts, starts[1:] + [len(text)]))
+        cache, items, trees = {}, [], []
+        try:
+            line = 1
+            for a, b in bounds:
+                chunk = text[a:b]
+                key = (line, chunk)
+                got = self._chunks.get(key)
+                if got is None:
+                    got = _parse_chunk(chunk, line, self.file)
+                cache[key] = got
+                items.extend(got[0])
+                trees.extend(got[1])
+                line += chunk.count("\n")
+        except Exception:
+            script = parse_script(text, self.file)   # the exact error of `graphoid check`
+            from ..syntax.parser import _parser
+            tree = _parser().parse(text, start="start")
+            self._chunks = {}
+            return script.items, tuple(tree.children)
+        self._chunks = cache
+        return tuple(items), tuple(trees)
+
+    # -- checking ------------------------------------------------------------------------------
+    def check(self, text: str) -> Analysis:
+        t0 = time.perf_counter()
+        try:
+            items, trees = self.parse(text)
+        except GphError as e:
+            rep = ProofReport(self.file)
+            rep.parse_error = e
+            rep.source = text
+            self._items, self._snapshots, self._steps_at = (), [], []
+            a = Analysis(self.file, text, rep, mode="parse-error", parse_seconds=time.perf_counter() - t0)
+            self.last = a
+            return a
+        t1 = time.perf_counter()
+        k = 0
+        if self.supported:
+            old = self._items
+            while (k < len(items) and k < len(old) and k < len(self._snapshots)
+                   and _same(items[k], old[k])):
+                k += 1
+        try:
+            checker = self._restore(k, text) if (self.supported and k > 0) else None
+        except Exception:
+            checker = None
+        if checker is None:
+            k = 0
+            checker = Checker(self.file, text)
+            checker.max_n = self.max_n
+        snaps, steps_at = self._snapshots[:k], self._steps_at[:k]
+        for item in items[k:]:
+            a = len(checker.report.steps)
+            checker.run(Script(self.file, text, (item,)))
+            steps_at.append((a, len(checker.report.steps)))
+            if self.supported:
+                s = _snapshot(checker)
+                if s is None:
+                    self.supported = False
+                else:
+                    snaps.append(s)
+        rep = checker.report
+        rep.env, rep.classes, rep.source = checker.env, checker.classes, text
+        self._items, self._snapshots, self._steps_at = items, snaps, steps_at
+        a = Analysis(self.file, text, rep, items, trees, list(steps_at), k, "incremental" if k else "full",
+                     t1 - t0, time.perf_counter() - t1)
+        self.last = a
+        return a
+
+    def _restore(self, k: int, text: str) -> Checker | None:
+        s = self._snapshots[k - 1]
+        decl = s["decl_type"](**{n: copy.copy(v) for n, v in s["decl"].items()})
+        env_fields = {n: copy.copy(v) for n, v in s["env"].items()}
+        env = Env(decl=decl, **env_fields)
+        c = Checker(self.file, text, env=env, facts=dict(s["facts"]), failed=set(s["failed"]),
+                    expansions=dict(s["expansions"]), classes=dict(s["classes"]),
+                    enumerated=set(s["enumerated"]), max_n=self.max_n)
+        if not _shape_ok(c):
+            return None
+        c.report.steps = list(s["steps"])
+        c.report.declarations = s["declarations"]
+        return c
+
+    def _probe(self) -> bool:
+        try:
+            return _shape_ok(Checker(self.file, ""))
+        except Exception:
+            return False
+
+
+def _same(a: Item, b: Item) -> bool:
+    return a.kind == b.kind and a.line == b.line and a.col == b.col and a.text == b.text
+
+
+def _shape_ok(c: Checker) -> bool:
+    k = getattr(c, "kernel", None)
+    sets = getattr(k, "sets", None)
+    return (set(vars(c)) == _CHECKER_STATE and k is not None and set(vars(k)) == _KERNEL_STATE
+            and set(vars(sets)) <= _SETS_STATE and getattr(sets, "decl", None) is c.env.decl
+            and dataclasses.is_dataclass(c.env) and dataclasses.is_dataclass(c.env.decl))
+
+
+def _snapshot(c: Checker):
+    if not _shape_ok(c):
+        return None
+    d = c.env.decl
+    env = {f.name: copy.copy(getattr(c.env, f.name)) for f in dataclasses.fields(c.env) if f.name != "decl"}
+    return {
+        "decl_type": type(d),
+        "decl": {f.name: copy.copy(getattr(d, f.name)) for f in dataclasses.fields(d)},
+        "env": env,
+        "facts": dict(c.facts), "failed": set(c.failed), "expansions": dict(c.expansions),
+        "classes": dict(c.classes), "enumerated": set(c.enumerated),
+        "steps": list(c.report.steps), "declarations": c.report.declarations,
+    }

@@ -1,0 +1,291 @@
+"""`graphoid lsp` driven as a subprocess over stdio by pygls' real LSP client: diagnostics (the same
+positions and messages as `graphoid check`), edits, hover, completion, definitions, references, the
+`by auto` code action and the outline. Also: incremental checking gives the same report as a full check."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pygls")
+from lsprotocol import types  # noqa: E402
+from pygls.lsp.client import LanguageClient  # noqa: E402
+
+from graphoid.lsp.incremental import IncrementalChecker  # noqa: E402
+from graphoid.script import check_text  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+WAIT = 60.0   # generous: the machine is shared; this bounds a hang, it times nothing
+
+FIRST = """# first.gph: weak union after decomposition.
+variables X, Y, Z, W
+assume (p): (X ⊥⊥ YW | Z)
+have (1): (X ⊥⊥ Y | Z) by decomposition(p)
+have (2): (X ⊥⊥ Y | ZW) by weak_union(p)
+"""
+
+
+def check_json(path: Path) -> dict:
+    """What `graphoid check --json` reports for a file (the reference the server must match)."""
+    out = subprocess.run([sys.executable, "-m", "graphoid.cli", "check", "--json", str(path)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    return json.loads(out.stdout)
+
+
+def utf16_to_cp(line: str, character: int) -> int:
+    units = 0
+    for i, ch in enumerate(line):
+        if units >= character:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(line)
+
+
+class Session:
+    """A client session with the server subprocess; diagnostics are collected per (uri, version)."""
+
+    def __init__(self):
+        self.client = LanguageClient("graphoid-test", "0.1")
+        self.diags: dict = {}
+        self.events: dict = {}
+
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def _diags(params: types.PublishDiagnosticsParams):
+            self.diags[(params.uri, params.version)] = params.diagnostics
+            ev = self.events.get((params.uri, params.version))
+            if ev is not None:
+                ev.set()
+
+    async def start(self):
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        await self.client.start_io(sys.executable, "-m", "graphoid.cli", "lsp", env=env, cwd=str(ROOT))
+        res = await asyncio.wait_for(self.client.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(), root_uri=ROOT.as_uri())), WAIT)
+        self.client.initialized(types.InitializedParams())
+        return res
+
+    def _event(self, uri, version):
+        return self.events.setdefault((uri, version), asyncio.Event())
+
+    async def open(self, uri, text, version=1):
+        ev = self._event(uri, version)
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="graphoid", version=version, text=text)))
+        await asyncio.wait_for(ev.wait(), WAIT)
+        return self.diags[(uri, version)]
+
+    async def change(self, uri, version, changes):
+        ev = self._event(uri, version)
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=changes))
+        await asyncio.wait_for(ev.wait(), WAIT)
+        return self.diags[(uri, version)]
+
+    async def stop(self):
+        await asyncio.wait_for(self.client.shutdown_async(None), WAIT)
+        self.client.exit(None)
+        await self.client.stop()
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, 240))
+
+
+def errors_of(diags, text):
+    """Error diagnostics as (line, col, message), 1-based code points as `graphoid check` prints them."""
+    lines = text.split("\n")
+    out = []
+    for d in diags:
+        if d.severity == types.DiagnosticSeverity.Error:
+            ln = d.range.start.line
+            out.append((ln + 1, utf16_to_cp(lines[ln], d.range.start.character) + 1, d.message))
+    return sorted(out)
+
+
+def edit_line(text, line0, old, new):
+    """(new text, an incremental change event) replacing `old` by `new` on one line."""
+    lines = text.split("\n")
+    c = lines[line0].index(old)
+    lines[line0] = lines[line0][:c] + new + lines[line0][c + len(old):]
+    r = types.Range(start=types.Position(line=line0, character=len(lines[line0][:c].encode("utf-16-le")) // 2),
+                    end=types.Position(line=line0, character=len(text.split("\n")[line0][:c + len(old)].encode("utf-16-le")) // 2))
+    return "\n".join(lines), types.TextDocumentContentChangePartial(range=r, text=new)
+
+
+def test_session_diagnostics_edit_hover_completion(tmp_path):
+    async def go():
+        s = Session()
+        init = await s.start()
+        caps = init.capabilities
+        assert caps.hover_provider and caps.completion_provider and caps.definition_provider
+        assert caps.references_provider and caps.code_action_provider and caps.document_symbol_provider
+        path = tmp_path / "first.gph"
+        path.write_text(FIRST, encoding="utf-8")
+        uri = path.as_uri()
+        d1 = await s.open(uri, FIRST)
+        assert errors_of(d1, FIRST) == []
+        warn = [d for d in d1 if d.severity == types.DiagnosticSeverity.Warning]
+        assert len(warn) == 1 and "assumption (not checked): (p)" in warn[0].message
+        assert warn[0].range.start.line == 2
+
+        # the edit of README's "When a step is wrong": step (2) conditions on Z only
+        text2, ch = edit_line(FIRST, 4, "| ZW)", "| Z)")
+        d2 = await s.change(uri, 2, [ch])
+        path.write_text(text2, encoding="utf-8")
+        ref = check_json(path)
+        expect = sorted((e["line"], e["col"], e["message"]) for e in ref["errors"])
+        assert expect, "the edited step must fail in graphoid check too"
+        assert errors_of(d2, text2) == expect
+        assert expect[0][:2] == (5, 11)
+
+        # hover on the label (1): the statement as the kernel holds it, status, semantics, rule, premises
+        h = await asyncio.wait_for(s.client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=3, character=7))), WAIT)
+        v = h.contents.value
+        step1 = [st for st in ref["steps"] if st["label"] == "1"][0]
+        assert step1["statement"] in v and "verified" in v and step1["semantics"] in v
+        assert "decomposition" in v and "(p)" in v and "side conditions" in v
+
+        # hover on the failed step shows its error
+        h2 = await s.client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=4, character=1)))
+        assert "failed" in h2.contents.value and expect[0][2] in h2.contents.value
+
+        # completion of rule names after `by `, and of labels in scope inside the premises
+        text3 = text2 + "have (3): (X ⊥⊥ W | Z) by "
+        ch3 = types.TextDocumentContentChangeWholeDocument(text=text3)
+        await s.change(uri, 3, [ch3])
+        pos = types.Position(line=5, character=len("have (3): (X ⊥⊥ W | Z) by "))
+        c = await s.client.text_document_completion_async(types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=pos))
+        names = {it.label for it in c.items}
+        assert {"decomposition", "weak_union", "contraction", "auto"} <= names
+        assert "p" not in names
+        text4 = text3 + "decomposition("
+        await s.change(uri, 4, [types.TextDocumentContentChangeWholeDocument(text=text4)])
+        c = await s.client.text_document_completion_async(types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=5, character=len("have (3): (X ⊥⊥ W | Z) by decomposition("))))
+        labels = {it.label for it in c.items}
+        assert {"p", "1", "2"} <= labels and "3" not in labels
+
+        # definition of a label reference, references of a variable (inside juxtapositions too)
+        text5 = text2 + "have (3): (X ⊥⊥ W | ZY) by weak_union(p)\n"
+        d5 = await s.change(uri, 5, [types.TextDocumentContentChangeWholeDocument(text=text5)])
+        assert len(errors_of(d5, text5)) == len(expect)
+        defs = await s.client.text_document_definition_async(types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=3, character=len("have (1): (X ⊥⊥ Y | Z) by decomposition("))))
+        assert len(defs) == 1 and defs[0].range.start.line == 2 and defs[0].range.start.character == 8
+        refs = await s.client.text_document_references_async(types.ReferenceParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=1, character=19),
+            context=types.ReferenceContext(include_declaration=True)))
+        lines5 = text5.split("\n")
+        assert all(lines5[r.range.start.line][r.range.start.character] == "W" for r in refs)
+        assert sorted(r.range.start.line for r in refs) == [1, 2, 5]
+
+        syms = await s.client.text_document_document_symbol_async(types.DocumentSymbolParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+        assert [x.name for x in syms][:4] == ["X", "Y", "Z", "W"] and "(p)" in [x.name for x in syms]
+        await s.stop()
+    run(go())
+
+
+def test_theorem1_edited_step_error_at_its_position(tmp_path):
+    """proofs/theorem1.gph with step (2b.4) weakened wrongly: the error shows where `graphoid check`
+    puts it, and undoing the edit clears it (re-checked from that step on)."""
+    src = (ROOT / "proofs" / "theorem1.gph").read_text(encoding="utf-8")
+    line0 = next(i for i, l in enumerate(src.split("\n")) if l.startswith("have (2b.4):"))
+    bad, ch = edit_line(src, line0, "| ZΛ)_d", "| Z)_d")
+    path = tmp_path / "theorem1.gph"
+    path.write_text(bad, encoding="utf-8")
+    ref = check_json(path)
+    expect = sorted((e["line"], e["col"], e["message"]) for e in ref["errors"])
+    assert expect and expect[0][0] == line0 + 1
+
+    async def go():
+        s = Session()
+        await s.start()
+        uri = path.as_uri()
+        good = await s.open(uri, src)
+        assert errors_of(good, src) == []
+        hyp = [d for d in good if d.severity == types.DiagnosticSeverity.Warning and "graph hypothesis" in d.message]
+        assert len(hyp) == len(ref["hypotheses"])
+        d = await s.change(uri, 2, [ch])
+        assert errors_of(d, bad) == expect
+        # undo: the diagnostics are clean again
+        lines = bad.split("\n")
+        c = lines[line0].index("| Z)_d")
+        undo = types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=line0, character=c),
+                              end=types.Position(line=line0, character=c + len("| Z)_d"))),
+            text="| ZΛ)_d")
+        d3 = await s.change(uri, 3, [undo])
+        assert errors_of(d3, src) == []
+        await s.stop()
+    run(go())
+
+
+def test_code_action_expands_auto(tmp_path):
+    text = ("variables A, B, C\nassume (p1): (A ⊥⊥ B | C)\nassume (p2): (A ⊥⊥ C)\n"
+            "have (3): (A ⊥⊥ B) by auto((p1), (p2))\n")
+
+    async def go():
+        s = Session()
+        await s.start()
+        uri = (tmp_path / "auto.gph").as_uri()
+        d = await s.open(uri, text)
+        assert errors_of(d, text) == []
+        acts = await s.client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=3, character=0), end=types.Position(line=3, character=5)),
+            context=types.CodeActionContext(diagnostics=[])))
+        assert len(acts) == 1
+        (edit,) = acts[0].edit.changes[uri]
+        await s.stop()
+        return edit
+    edit = run(go())
+    lines = text.split("\n")
+    r = edit.range
+    new = "\n".join(lines[:r.start.line] + [lines[r.start.line][:r.start.character] + edit.new_text
+                                            + lines[r.end.line][r.end.character:]] + lines[r.end.line + 1:])
+    assert "auto" not in new
+    rep = check_text(new, "expanded.gph")
+    assert rep.ok and rep.count("verified") >= 2
+    assert [st.label for st in rep.steps][-1] == "3"
+
+
+def _report_key(rep):
+    return (repr(rep.parse_error), rep.declarations,
+            [(s.label, s.line, s.col, s.status, s.message, s.statement, s.rule, s.premises, s.semantics,
+              [(o.meaning, o.result) for o in s.obligations]) for s in rep.steps])
+
+
+def test_incremental_equals_full_check():
+    """Every edit re-checked incrementally gives the report of a full check of the same text."""
+    src = (ROOT / "proofs" / "graphoid_basics.gph").read_text(encoding="utf-8")
+    ic = IncrementalChecker("basics.gph")
+    versions = [src,
+                src.replace("by weak_union(q)", "by decomposition(q)"),           # a middle step fails
+                src.replace("have (s2)", "have (s1)"),                            # label used twice
+                src.replace("variables X, Y, Z, W, A, B, C, D", "variables X, Y, Z, A, B, C, D"),   # first item
+                src.replace("(A ⊥⊥ C | B)_d in K by d_separation(K)", "(A ⊥⊥ C | B)_d in K by d_separation(H)"),
+                src + "have (z): (X ⊥⊥ Y | Z) by auto\n",
+                src.replace("have (r4)", "have (r4"),                              # parse error
+                src]
+    modes = []
+    for v in versions:
+        a = ic.check(v)
+        modes.append(a.mode)
+        assert _report_key(a.report) == _report_key(check_text(v, "basics.gph"))
+    assert "incremental" in modes and modes[-2] == "parse-error"
+    # a resumed check starts at the first edited item, not before
+    a = ic.check(src)
+    b = ic.check(src.replace("by weak_union(k2)", "by decomposition(k2)"))
+    assert b.mode == "incremental" and b.resumed_at == len(a.items) - 1
