@@ -34,12 +34,22 @@ SYMBOL_KIND = {"variable": types.SymbolKind.Variable, "family": types.SymbolKind
 
 
 class DocState:
+    @property
+    def occs(self):
+        if self._occs is None and self.good is not None:
+            try:
+                self._occs = A.occurrences(self.good)
+            except Exception:
+                log.exception("symbols failed")
+                self._occs = []
+        return self._occs or []
+
     def __init__(self, uri: str, max_n=None):
         self.uri = uri
         self.checker = IncrementalChecker(_file_of(uri), max_n)
         self.analysis = None        # the newest check
         self.good = None            # the newest check that parsed (for hovers while a line is half typed)
-        self.occs = []
+        self._occs = None           # symbol occurrences of `good`, computed on the first request
         self.running = False
         self.closed = False
 
@@ -57,8 +67,8 @@ class GraphoidServer(LanguageServer):
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphoid-check")
 
     # -- positions: the checker counts code points; the client counts UTF-16 units (or what it chose)
-    def to_client(self, text: str, r) -> types.Range:
-        lines = text.split("\n")
+    def to_client(self, text: str, r, lines=None) -> types.Range:
+        lines = lines if lines is not None else text.split("\n")
         codec = self.workspace.position_codec
         return types.Range(codec.position_to_client_units(lines, ServerTextPosition(r[0], r[1])),
                            codec.position_to_client_units(lines, ServerTextPosition(r[2], r[3])))
@@ -81,9 +91,9 @@ def _state(ls: GraphoidServer, uri: str) -> DocState:
 
 
 def _publish(ls: GraphoidServer, st: DocState, a, version):
-    diags = []
+    diags, lines = [], a.text.split("\n")
     for d in A.diagnostics(a):
-        diags.append(types.Diagnostic(range=ls.to_client(a.text, d.range), message=d.message,
+        diags.append(types.Diagnostic(range=ls.to_client(a.text, d.range, lines), message=d.message,
                                       severity=SEVERITY[d.severity], source="graphoid", code=d.code or None))
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=st.uri, diagnostics=diags,
                                                                         version=version))
@@ -111,8 +121,7 @@ async def _run_checks(ls: GraphoidServer, uri: str):
             if a is not None:
                 st.analysis = a
                 if a.mode != "parse-error":
-                    st.good = a
-                    st.occs = A.occurrences(a)
+                    st.good, st._occs = a, None
                 _publish(ls, st, a, version)
             else:
                 ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
