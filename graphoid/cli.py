@@ -181,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default and only transport)")
     ls.add_argument("--max-n", type=int, metavar="K", choices=range(1, 5),
                     help="as for check: enumeration bound for graph hypotheses")
+    ls.add_argument("--progress-ms", type=float, default=150.0, metavar="MS",
+                    help="publish the diagnostics found so far when a check runs longer than MS (default 150)")
     ls.set_defaults(func=_delegate("graphoid.lsp.cli", "lsp_main"))
     return p
 

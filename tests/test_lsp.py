@@ -52,18 +52,22 @@ class Session:
     def __init__(self):
         self.client = LanguageClient("graphoid-test", "0.1")
         self.diags: dict = {}
+        self.partial: dict = {}
         self.events: dict = {}
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def _diags(params: types.PublishDiagnosticsParams):
+            if any(d.code == "checking" for d in params.diagnostics):
+                self.partial.setdefault((params.uri, params.version), []).append(params.diagnostics)
+                return     # a partial publication while a long check goes on
             self.diags[(params.uri, params.version)] = params.diagnostics
             ev = self.events.get((params.uri, params.version))
             if ev is not None:
                 ev.set()
 
-    async def start(self):
+    async def start(self, *args):
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        await self.client.start_io(sys.executable, "-m", "graphoid.cli", "lsp", env=env, cwd=str(ROOT))
+        await self.client.start_io(sys.executable, "-m", "graphoid.cli", "lsp", *args, env=env, cwd=str(ROOT))
         res = await asyncio.wait_for(self.client.initialize_async(types.InitializeParams(
             capabilities=types.ClientCapabilities(), root_uri=ROOT.as_uri())), WAIT)
         self.client.initialized(types.InitializedParams())
@@ -199,7 +203,8 @@ def test_session_diagnostics_edit_hover_completion(tmp_path):
 
 def test_theorem1_edited_step_error_at_its_position(tmp_path):
     """proofs/theorem1.gph with step (2b.4) weakened wrongly: the error shows where `graphoid check`
-    puts it, and undoing the edit clears it (re-checked from that step on)."""
+    puts it, and undoing the edit clears it (re-checked from that step on). With --progress-ms 0 the
+    server also publishes after every re-checked item: the first publication already has the error."""
     src = (ROOT / "proofs" / "theorem1.gph").read_text(encoding="utf-8")
     line0 = next(i for i, l in enumerate(src.split("\n")) if l.startswith("have (2b.4):"))
     bad, ch = edit_line(src, line0, "| ZΛ)_d", "| Z)_d")
@@ -211,7 +216,7 @@ def test_theorem1_edited_step_error_at_its_position(tmp_path):
 
     async def go():
         s = Session()
-        await s.start()
+        await s.start("--progress-ms", "0")
         uri = path.as_uri()
         good = await s.open(uri, src)
         assert errors_of(good, src) == []
@@ -219,6 +224,12 @@ def test_theorem1_edited_step_error_at_its_position(tmp_path):
         assert len(hyp) == len(ref["hypotheses"])
         d = await s.change(uri, 2, [ch])
         assert errors_of(d, bad) == expect
+        parts = s.partial[(uri, 2)]
+        # published before the later items were re-checked: the edited step's error, not yet the later ones
+        assert errors_of(parts[0], bad) == [e for e in expect if e[0] == line0 + 1]
+        checking = [x for x in parts[0] if x.code == "checking"]
+        nxt = next(i for i, l in enumerate(bad.split("\n")) if i > line0 and l.startswith(("have", "hypothesis")))
+        assert len(checking) == 1 and checking[0].range.start.line == nxt   # marks the next item
         # undo: the diagnostics are clean again
         lines = bad.split("\n")
         c = lines[line0].index("| Z)_d")

@@ -51,6 +51,7 @@ class Analysis:
     mode: str = "full"              # 'full' | 'incremental' | 'parse-error'
     parse_seconds: float = 0.0
     check_seconds: float = 0.0
+    next_tree: object = None        # for a partial analysis: the tree of the first item not yet checked
 
     def steps_of(self, i: int):
         a, b = self.item_steps[i]
@@ -76,6 +77,7 @@ class IncrementalChecker:
         self._items: tuple = ()
         self._snapshots: list = []    # state after item i
         self._steps_at: list = []     # (first, end) per item
+        self._seconds: list = []      # how long each item took to check, last time
         self.supported = self._probe()
         self.last: Analysis | None = None
 
@@ -111,7 +113,10 @@ class IncrementalChecker:
         return tuple(items), tuple(trees)
 
     # -- checking ------------------------------------------------------------------------------
-    def check(self, text: str) -> Analysis:
+    def check(self, text: str, progress=None, progress_every: float = 0.15) -> Analysis:
+        """Check a version of the document. `progress(partial)` is called (from this thread) with an
+        Analysis of the items checked so far, when a check has run `progress_every` seconds since the
+        last call: a slow step (enumeration, z3) then does not hold back the errors before it."""
         t0 = time.perf_counter()
         try:
             items, trees = self.parse(text)
@@ -139,10 +144,22 @@ class IncrementalChecker:
             checker = Checker(self.file, text)
             checker.max_n = self.max_n
         snaps, steps_at = self._snapshots[:k], self._steps_at[:k]
-        for item in items[k:]:
-            a = len(checker.report.steps)
+        shown = time.perf_counter()
+        before, seconds = self._seconds, self._seconds[:k]
+        for n, item in enumerate(items[k:], k):
+            a, ti = len(checker.report.steps), time.perf_counter()
             checker.run(Script(self.file, text, (item,)))
             steps_at.append((a, len(checker.report.steps)))
+            seconds.append(time.perf_counter() - ti)
+            # progress: when the check has run a while, or right after the edited item when what
+            # follows took long last time (no flicker of a second publication on fast checks)
+            if progress is not None and n + 1 < len(items) and (
+                    time.perf_counter() - shown > progress_every
+                    or (n == k and sum(before[n + 1:]) > progress_every)):
+                part = ProofReport(self.file, steps=list(checker.report.steps), declarations=checker.report.declarations)
+                progress(Analysis(self.file, text, part, items[:n + 1], trees[:n + 1], list(steps_at), k, "partial",
+                                  t1 - t0, time.perf_counter() - t1, trees[n + 1]))
+                shown = time.perf_counter()
             if self.supported:
                 s = _snapshot(checker)
                 if s is None:
@@ -151,7 +168,7 @@ class IncrementalChecker:
                     snaps.append(s)
         rep = checker.report
         rep.env, rep.classes, rep.source = checker.env, checker.classes, text
-        self._items, self._snapshots, self._steps_at = items, snaps, steps_at
+        self._items, self._snapshots, self._steps_at, self._seconds = items, snaps, steps_at, seconds
         a = Analysis(self.file, text, rep, items, trees, list(steps_at), k, "incremental" if k else "full",
                      t1 - t0, time.perf_counter() - t1)
         self.last = a
@@ -159,8 +176,8 @@ class IncrementalChecker:
 
     def _restore(self, k: int, text: str) -> Checker | None:
         s = self._snapshots[k - 1]
-        decl = s["decl_type"](**{n: copy.copy(v) for n, v in s["decl"].items()})
-        env_fields = {n: copy.copy(v) for n, v in s["env"].items()}
+        decl = s["decl_type"](**{n: _copy(v) for n, v in s["decl"].items()})
+        env_fields = {n: _copy(v) for n, v in s["env"].items()}
         env = Env(decl=decl, **env_fields)
         c = Checker(self.file, text, env=env, facts=dict(s["facts"]), failed=set(s["failed"]),
                     expansions=dict(s["expansions"]), classes=dict(s["classes"]),
@@ -190,16 +207,30 @@ def _shape_ok(c: Checker) -> bool:
             and dataclasses.is_dataclass(c.env) and dataclasses.is_dataclass(c.env.decl))
 
 
+_FIELDS: dict = {}
+
+
+def _names(obj) -> tuple:
+    t = type(obj)
+    got = _FIELDS.get(t)
+    if got is None:
+        got = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(obj))
+    return got
+
+
+def _copy(v):
+    return v.copy() if isinstance(v, (dict, list, set)) else copy.copy(v)
+
+
 def _snapshot(c: Checker):
     if not _shape_ok(c):
         return None
     d = c.env.decl
-    env = {f.name: copy.copy(getattr(c.env, f.name)) for f in dataclasses.fields(c.env) if f.name != "decl"}
     return {
         "decl_type": type(d),
-        "decl": {f.name: copy.copy(getattr(d, f.name)) for f in dataclasses.fields(d)},
-        "env": env,
-        "facts": dict(c.facts), "failed": set(c.failed), "expansions": dict(c.expansions),
-        "classes": dict(c.classes), "enumerated": set(c.enumerated),
-        "steps": list(c.report.steps), "declarations": c.report.declarations,
+        "decl": {n: _copy(getattr(d, n)) for n in _names(d)},
+        "env": {n: _copy(getattr(c.env, n)) for n in _names(c.env) if n != "decl"},
+        "facts": c.facts.copy(), "failed": c.failed.copy(), "expansions": c.expansions.copy(),
+        "classes": c.classes.copy(), "enumerated": c.enumerated.copy(),
+        "steps": c.report.steps.copy(), "declarations": c.report.declarations,
     }

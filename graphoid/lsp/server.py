@@ -64,6 +64,7 @@ class GraphoidServer(LanguageServer):
         super().__init__("graphoid", "0.1.0")
         self.docs: dict[str, DocState] = {}
         self.max_n = max_n
+        self.progress_every = 0.15
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphoid-check")
 
     # -- positions: the checker counts code points; the client counts UTF-16 units (or what it chose)
@@ -90,18 +91,29 @@ def _state(ls: GraphoidServer, uri: str) -> DocState:
     return st
 
 
-def _publish(ls: GraphoidServer, st: DocState, a, version):
+def _publish(ls: GraphoidServer, st: DocState, a, version, pending=None):
+    """pending: for a partial check, the first item not yet checked (marked as being checked)."""
     diags, lines = [], a.text.split("\n")
-    for d in A.diagnostics(a):
+    found = A.diagnostics(a)
+    if pending is not None:
+        found.append(A.Diag(pending, A.INFO, "checking from here on…", "checking"))
+    for d in found:
         diags.append(types.Diagnostic(range=ls.to_client(a.text, d.range, lines), message=d.message,
                                       severity=SEVERITY[d.severity], source="graphoid", code=d.code or None))
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=st.uri, diagnostics=diags,
                                                                         version=version))
 
 
-def _check_now(st: DocState, text: str):
+def _publish_partial(ls: GraphoidServer, st: DocState, part, version):
+    if st.closed:
+        return
+    r = A.tree_range(part.next_tree)
+    _publish(ls, st, part, version, (r[0], r[1], r[0], r[1] + 1) if r else None)
+
+
+def _check_now(st: DocState, text: str, progress=None, every=0.15):
     try:
-        return st.checker.check(text), None
+        return st.checker.check(text, progress, every), None
     except Exception as e:   # a bug must not take the server down; start afresh next time
         log.exception("check failed")
         st.checker = IncrementalChecker(st.checker.file, st.checker.max_n)
@@ -115,7 +127,11 @@ async def _run_checks(ls: GraphoidServer, uri: str):
         while not st.closed:
             doc = ls.workspace.get_text_document(uri)
             text, version = doc.source, doc.version
-            a, err = await loop.run_in_executor(ls.executor, _check_now, st, text)
+            def progress(part, version=version):
+                # called on the worker thread: publish what is known so far, on the protocol loop
+                loop.call_soon_threadsafe(_publish_partial, ls, st, part, version)
+
+            a, err = await loop.run_in_executor(ls.executor, _check_now, st, text, progress, ls.progress_every)
             if st.closed:
                 break
             if a is not None:
@@ -267,6 +283,7 @@ def document_symbol(ls: GraphoidServer, params: types.DocumentSymbolParams):
 def lsp_main(args) -> int:
     """Serve on stdin/stdout. Python output that is not protocol goes to stderr."""
     server.max_n = getattr(args, "max_n", None)
+    server.progress_every = max(0.0, getattr(args, "progress_ms", 150.0) / 1000.0)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr   # a stray print must not corrupt the JSON-RPC stream
