@@ -300,3 +300,102 @@ def test_incremental_equals_full_check():
     a = ic.check(src)
     b = ic.check(src.replace("by weak_union(k2)", "by decomposition(k2)"))
     assert b.mode == "incremental" and b.resumed_at == len(a.items) - 1
+
+
+SYMBOLIC = """index I = 1..n
+family A, X over I
+latent Λ
+partition I = I_B ⊔ I_C
+family B = A over I_B
+family Z = X over I_C
+assume (ND): for all γ ⊆ I: (A_γ ⊥⊥ X_{\\γ} | X_γ)
+assume (F): faithfulness(𝒢)
+have (7): for all γ ⊆ I: (A_γ ⊥⊥ X_{\\γ} | X_γ)_d by faithfulness(ND, F)
+have (2a): (B ⊥⊥ Z | X_{I_B})_d by instantiate((7), γ := I_B)
+have (2b): (BΛ ⊥⊥ Z | X_{I_B})_d by instantiate((7), γ := I_B)
+"""
+
+
+def _analysis(text, file="sym.gph"):
+    return IncrementalChecker(file).check(text)
+
+
+def test_symbols_labels_families_indices_graphs():
+    from graphoid.lsp import analysis as A
+    a = _analysis(SYMBOLIC)
+    occs = A.occurrences(a)
+    lines = SYMBOLIC.split("\n")
+
+    def at(line0, s, k=0):
+        col = [i for i in range(len(lines[line0])) if lines[line0].startswith(s, i)][k]
+        return A.occurrence_at(occs, line0, col)
+
+    seven = at(9, "7")
+    assert seven.kind == "label" and not seven.is_def
+    (d,) = A.definitions(occs, seven)
+    assert (d.range[0], d.range[1]) == (8, lines[8].index("7"))
+    assert len(A.references(occs, seven, include_declaration=False)) == 2
+    # a family inside a subscripted term, and its declaration
+    x = at(6, "X_{")
+    assert (x.kind, x.name) == ("family", "X")
+    assert [o.range[0] for o in A.definitions(occs, x)] == [1]
+    # index names: the declared I_B, and the bound γ scoped to its statement
+    ib = at(9, "I_B")
+    assert ib.kind == "index" and [o.range[0] for o in A.definitions(occs, ib)] == [3]
+    g6, g8 = at(6, "γ", 1), at(8, "γ", 1)
+    assert A.definitions(occs, g6)[0].range[0] == 6 and A.definitions(occs, g8)[0].range[0] == 8
+    # the undeclared graph 𝒢: its first use is its definition
+    graph = at(7, "𝒢")
+    assert graph.kind == "graph" and A.definitions(occs, graph)[0].range[0] == 7
+    # Λ inside the juxtaposition BΛ
+    lam = at(10, "Λ")
+    assert (lam.kind, lam.name) == ("variable", "Λ") and A.definitions(occs, lam)[0].range[0] == 2
+    # the outline lists declarations and steps in order
+    names = [s.name for s in A.outline(a, occs)]
+    assert names[:3] == ["I", "n", "A"] and names[-3:] == ["(7)", "(2a)", "(2b)"]
+    # hover on a rule and on a family
+    md, _ = A.hover(a, occs, 9, lines[9].index("instantiate"))
+    assert "instantiate" in md
+    md, _ = A.hover(a, occs, 4, lines[4].index("B"))
+    assert "family A, X over I" not in md and "family B = A over I_B" in md
+
+
+def test_parse_error_diagnostic_equals_check(tmp_path):
+    from graphoid.lsp import analysis as A
+    bad = FIRST.replace("have (2): (X ⊥⊥ Y | ZW)", "have (2): (X ⊥⊥ Y | ZW")
+    p = tmp_path / "bad.gph"
+    p.write_text(bad, encoding="utf-8")
+    ref = check_json(p)
+    a = IncrementalChecker(str(p)).check(bad)
+    ds = A.diagnostics(a)
+    assert [(d.range[0] + 1, d.range[1] + 1, d.message) for d in ds] == \
+        [(e["line"], e["col"], e["message"]) for e in ref["errors"]]
+
+
+def test_expand_auto_is_checked_and_uses_labels():
+    from graphoid.lsp import analysis as A
+    text = ("variables A, B, C, D1\nassume (p1): (A ⊥⊥ B | C)\nassume (p3): (A ⊥⊥ D1 | BC)\n"
+            "  have (4): (A ⊥⊥ BD1 | C) by auto\n")
+    a = _analysis(text)
+    new = A.expand_auto(a, 3)
+    assert new is not None and "auto" not in new and "(p1)" in new and "(p3)" in new
+    r = A.tree_range(a.trees[3])
+    lines = text.split("\n")
+    out = "\n".join(lines[:r[0]] + [lines[r[0]][:r[1]] + new + lines[r[2]][r[3]:]] + lines[r[2] + 1:])
+    rep = check_text(out, "x.gph")
+    assert rep.ok and rep.steps[-1].label == "4" and rep.steps[-1].rule == "contraction"
+    # a failed `by auto` offers nothing
+    wrong = text.replace("(A ⊥⊥ BD1 | C) by auto", "(A ⊥⊥ BD1) by auto")
+    a = _analysis(wrong)
+    assert a.steps_of(3)[-1].status == "failed" and A.expand_auto(a, 3) is None
+
+
+def test_completion_contexts():
+    from graphoid.lsp import analysis as A
+    a = _analysis(FIRST)
+    names = {c.label: c.kind for c in A.completions(a, FIRST, 4, len("have (2): (X ⊥⊥ Y | ZW) by w"))}
+    assert names.get("weak_union") == "rule" and names.get("wu") == "rule"
+    labels = {c.label for c in A.completions(a, FIRST, 4, len("have (2): (X ⊥⊥ Y | ZW) by weak_union("))}
+    assert labels == {"p", "1"}
+    decl = {c.label: c.kind for c in A.completions(a, FIRST, 4, len("have (2): (X ⊥⊥ "))}
+    assert {k for k, v in decl.items() if v == "variable"} == {"X", "Y", "Z", "W"}

@@ -353,13 +353,13 @@ def _name_occ(tok: Token, i, env, out):
 
 
 def occurrence_at(occs, line0: int, col0: int) -> Occ | None:
-    best = None
-    for o in occs:
-        l1, c1, l2, c2 = o.range
-        if (l1, c1) <= (line0, col0) <= (l2, c2):
-            if best is None or (o.range[3] - o.range[1]) < (best.range[3] - best.range[1]):
-                best = o
-    return best
+    """The occurrence under the cursor; one that ends just before it (cursor after a word) otherwise."""
+    inside = [o for o in occs if (o.range[0], o.range[1]) <= (line0, col0) < (o.range[2], o.range[3])]
+    if not inside:
+        inside = [o for o in occs if (o.range[0], o.range[1]) <= (line0, col0) <= (o.range[2], o.range[3])]
+    if not inside:
+        return None
+    return min(inside, key=lambda o: (o.range[2] - o.range[0], o.range[3] - o.range[1]))
 
 
 def _same_symbol(o: Occ, p: Occ) -> bool:
