@@ -291,6 +291,7 @@ def test_incremental_equals_full_check():
         modes.append(a.mode)
         assert _report_key(a.report) == _report_key(check_text(v, "basics.gph"))
     assert "incremental" in modes and modes[-2] == "parse-error"
+    assert ic.supported     # the checker's shape is the one incremental.py knows: no silent fallback
     # a resumed check starts at the first edited item, not before
     a = ic.check(src)
     b = ic.check(src.replace("by weak_union(k2)", "by decomposition(k2)"))

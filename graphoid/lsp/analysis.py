@@ -470,8 +470,8 @@ def hover(a, occs, line0: int, col0: int):
             md += "\n\n```\n%s\n```" % a.items[d.item].text
             if d.scope >= 0:
                 md += "\n\n(bound in this statement)"
-        if o.kind in ("graph", "class") and d is None or (d is not None and not d.is_def):
-            md += "\n\n(not declared: an abstract graph)" if o.kind == "graph" else ""
+        if o.kind == "graph" and (d is None or not d.is_def):
+            md += "\n\n(not declared: an abstract graph, known only through what is assumed of it)"
         return md, o.range
     i = item_at(a, line0, col0)
     if i is not None and a.items[i].kind in ("assume", "hypothesis", "have", "enumerate"):

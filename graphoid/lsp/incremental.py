@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import logging
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -71,8 +73,10 @@ def _parse_chunk(text: str, first_line: int, file: str):
 class IncrementalChecker:
     """Checks successive versions of one document, reusing what an edit did not touch."""
 
-    def __init__(self, file: str = "<input>", max_n: int | None = None):
+    def __init__(self, file: str = "<input>", max_n: int | None = None, verify: bool | None = None):
         self.file, self.max_n = file, max_n
+        # GRAPHOID_LSP_VERIFY=1: after every resumed check, also check in full and compare (debugging)
+        self.verify = bool(os.environ.get("GRAPHOID_LSP_VERIFY")) if verify is None else verify
         self._chunks: dict = {}       # (first line, chunk text) -> (items, trees)
         self._items: tuple = ()
         self._snapshots: list = []    # state after item i
@@ -168,6 +172,12 @@ class IncrementalChecker:
                     snaps.append(s)
         rep = checker.report
         rep.env, rep.classes, rep.source = checker.env, checker.classes, text
+        if self.verify and k > 0 and _key(rep) != _key(_full(self.file, text, self.max_n)):
+            logging.getLogger("graphoid.lsp").warning("incremental check differs from a full check; "
+                                                      "checking in full from now on")
+            self.supported = False
+            self._items, self._snapshots, self._steps_at = (), [], []
+            return self.check(text, progress, progress_every)
         self._items, self._snapshots, self._steps_at, self._seconds = items, snaps, steps_at, seconds
         a = Analysis(self.file, text, rep, items, trees, list(steps_at), k, "incremental" if k else "full",
                      t1 - t0, time.perf_counter() - t1)
@@ -193,6 +203,19 @@ class IncrementalChecker:
             return _shape_ok(Checker(self.file, ""))
         except Exception:
             return False
+
+
+def _full(file, text, max_n):
+    from ..script import check_text
+    return check_text(text, file, max_n=max_n)
+
+
+def _key(rep):
+    """What a report says, for comparing an incremental check with a full one."""
+    return (repr(rep.parse_error), rep.declarations,
+            [(s.label, s.line, s.col, s.status, s.message, s.statement, s.rule, s.premises, s.semantics,
+              s.evidence, s.expansion, tuple((o.meaning, o.result, o.method) for o in s.obligations))
+             for s in rep.steps])
 
 
 def _same(a: Item, b: Item) -> bool:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -59,13 +60,47 @@ def _file_of(uri: str) -> str:
     return unquote(u.path) if u.scheme == "file" else uri
 
 
+class Worker:
+    """One daemon thread that runs every check in turn (z3 is not to be used from two threads at once;
+    a daemon, so that a long check does not hold up the server's exit)."""
+
+    def __init__(self):
+        self.q: queue.Queue = queue.Queue()
+        threading.Thread(target=self._loop, name="graphoid-check", daemon=True).start()
+
+    def _loop(self):
+        while True:
+            loop, fut, fn, args = self.q.get()
+            try:
+                r = fn(*args)
+            except BaseException as e:   # delivered to the awaiting coroutine
+                loop.call_soon_threadsafe(_set, fut, None, e)
+            else:
+                loop.call_soon_threadsafe(_set, fut, r, None)
+
+    def run(self, fn, *args) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self.q.put((loop, fut, fn, args))
+        return fut
+
+
+def _set(fut, result, exc):
+    if fut.cancelled():
+        return
+    if exc is not None:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(result)
+
+
 class GraphoidServer(LanguageServer):
     def __init__(self, max_n=None):
         super().__init__("graphoid", "0.1.0")
         self.docs: dict[str, DocState] = {}
         self.max_n = max_n
         self.progress_every = 0.15
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphoid-check")
+        self.worker = Worker()
 
     # -- positions: the checker counts code points; the client counts UTF-16 units (or what it chose)
     def to_client(self, text: str, r, lines=None) -> types.Range:
@@ -131,7 +166,7 @@ async def _run_checks(ls: GraphoidServer, uri: str):
                 # called on the worker thread: publish what is known so far, on the protocol loop
                 loop.call_soon_threadsafe(_publish_partial, ls, st, part, version)
 
-            a, err = await loop.run_in_executor(ls.executor, _check_now, st, text, progress, ls.progress_every)
+            a, err = await ls.worker.run(_check_now, st, text, progress, ls.progress_every)
             if st.closed:
                 break
             if a is not None:
