@@ -292,6 +292,14 @@ def test_incremental_equals_full_check():
         assert _report_key(a.report) == _report_key(check_text(v, "basics.gph"))
     assert "incremental" in modes and modes[-2] == "parse-error"
     assert ic.supported     # the checker's shape is the one incremental.py knows: no silent fallback
+    # typing a new last step goes through texts that do not parse; the first that does resumes
+    n = len(ic.check(src).items)
+    typed = src + "have (z): (X ⊥⊥ Y | Z) by decomposition(q)\n"
+    for cut in range(len(src) + 6, len(typed) + 1, 7):
+        a = ic.check(typed[:cut])
+    a = ic.check(typed)
+    assert a.mode == "incremental" and a.resumed_at == n and a.report.ok
+    assert _report_key(a.report) == _report_key(check_text(typed, "basics.gph"))
     # a resumed check starts at the first edited item, not before
     a = ic.check(src)
     b = ic.check(src.replace("by weak_union(k2)", "by decomposition(k2)"))

@@ -108,6 +108,7 @@ class IncrementalChecker:
                 trees.extend(got[1])
                 line += chunk.count("\n")
         except Exception:
+            self._chunks.update(cache)
             script = parse_script(text, self.file)   # the exact error of `graphoid check`
             from ..syntax.parser import _parser
             tree = _parser().parse(text, start="start")
@@ -128,7 +129,8 @@ class IncrementalChecker:
             rep = ProofReport(self.file)
             rep.parse_error = e
             rep.source = text
-            self._items, self._snapshots, self._steps_at = (), [], []
+            # the snapshots of the last version that parsed stay: typing goes through unparsable
+            # states, and the next one that parses resumes from them
             a = Analysis(self.file, text, rep, mode="parse-error", parse_seconds=time.perf_counter() - t0)
             self.last = a
             return a

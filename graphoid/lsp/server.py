@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import queue
 import sys
 import threading
@@ -320,6 +321,9 @@ def lsp_main(args) -> int:
     server.max_n = getattr(args, "max_n", None)
     server.progress_every = max(0.0, getattr(args, "progress_ms", 150.0) / 1000.0)
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    if not os.environ.get("GRAPHOID_DEBUG"):
+        # pygls answers a malformed message with an error to the client; its traceback is for debugging
+        logging.getLogger("pygls").setLevel(logging.CRITICAL)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr   # a stray print must not corrupt the JSON-RPC stream
     server.start_io(stdin, stdout)
