@@ -205,6 +205,16 @@ def test_session_diagnostics_edit_hover_completion(tmp_path):
             text_document=types.TextDocumentIdentifier(uri=uri)))
         assert [x.name for x in syms][:4] == ["X", "Y", "Z", "W"] and "(p)" in [x.name for x in syms]
 
+        # positions are UTF-16 units: 𝒢 (outside the BMP) before an error on the same line counts two
+        guri = tmp_path / "g.gph"
+        gtext = "variables A, B\nassume (F): faithfulness(𝒢) (A ⊥⊥ B)\n"
+        guri.write_text(gtext, encoding="utf-8")
+        dg = await s.open(guri.as_uri(), gtext)
+        gref = sorted((e["line"], e["col"], e["message"]) for e in check_json(guri)["errors"])
+        assert gref and errors_of(dg, gtext) == gref
+        (err,) = [x for x in dg if x.severity == types.DiagnosticSeverity.Error]
+        assert err.range.start.character == gref[0][1]      # 1-based code points + 1 unit for 𝒢, 0-based
+
         # a second document: the code action replacing `by auto` with the derivation, as explicit steps
         auri = (tmp_path / "auto.gph").as_uri()
         d = await s.open(auri, AUTO)
@@ -403,3 +413,30 @@ def test_completion_contexts():
     assert labels == {"p", "1"}
     decl = {c.label: c.kind for c in A.completions(a, FIRST, 4, len("have (2): (X ⊥⊥ "))}
     assert {k for k, v in decl.items() if v == "variable"} == {"X", "Y", "Z", "W"}
+
+
+def test_without_pygls_a_clear_message():
+    code = ("import sys; sys.modules['pygls'] = None; sys.modules['pygls.lsp.server'] = None\n"
+            "from graphoid.cli import main; sys.exit(main(['lsp']))")
+    import subprocess
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                       env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert r.returncode == 2 and "pip install 'graphoid[lsp]'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_vscode_extension_is_wired():
+    """The extension folder is consistent: the language, its grammar and configuration files exist, the
+    grammar's scope is the one declared, and the client starts `graphoid lsp`."""
+    ext = ROOT / "editors" / "vscode"
+    pkg = json.loads((ext / "package.json").read_text(encoding="utf-8"))
+    (lang,) = pkg["contributes"]["languages"]
+    (gram,) = pkg["contributes"]["grammars"]
+    assert lang["id"] == gram["language"] == "graphoid" and ".gph" in lang["extensions"]
+    json.loads((ext / lang["configuration"]).read_text(encoding="utf-8"))
+    tm = json.loads((ext / gram["path"]).read_text(encoding="utf-8"))
+    assert tm["scopeName"] == gram["scopeName"]
+    for ref in tm["patterns"]:
+        assert ref["include"].lstrip("#") in tm["repository"]
+    js = (ext / "extension.js").read_text(encoding="utf-8")
+    assert "vscode-languageclient" in js and '"lsp"' in js and "vscode-languageclient" in pkg["dependencies"]
+    assert pkg["activationEvents"] == ["onLanguage:graphoid"] and (ext / pkg["main"]).exists()
