@@ -285,8 +285,8 @@ def completion(ls: GraphoidServer, params: types.CompletionParams):
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.RefactorRewrite]))
 def code_action(ls: GraphoidServer, params: types.CodeActionParams):
     st, a = _doc(ls, params.text_document.uri)
-    if a is None:
-        return None
+    if a is None or ls.workspace.get_text_document(params.text_document.uri).source != a.text:
+        return None       # only on text that was checked as it stands: the edit is computed on it
     s = ls.from_client(a.text, params.range.start)
     e = ls.from_client(a.text, params.range.end)
     out = []
