@@ -162,6 +162,9 @@ def test_session_diagnostics_edit_hover_completion(tmp_path):
         step1 = [st for st in ref["steps"] if st["label"] == "1"][0]
         assert step1["statement"] in v and "verified" in v and step1["semantics"] in v
         assert "decomposition" in v and "(p)" in v and "side conditions" in v
+        assert "rests on (stated, not checked): (p)" in v
+        for ob in step1["obligations"]:
+            assert ob["meaning"] in v
 
         # hover on the failed step shows its error
         h2 = await s.client.text_document_hover_async(types.HoverParams(

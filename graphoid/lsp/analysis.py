@@ -413,7 +413,15 @@ def _step_markdown(a, i: int) -> str:
     if main.rule:
         parts.append("rule: " + main.rule)
     if main.premises:
-        parts.append("premises: " + ", ".join("(%s)" % p for p in main.premises))
+        by_label = {st.label: st for st in a.report.steps}
+        rows = ["premises:"]
+        for p in main.premises:
+            st = by_label.get(p)
+            rows.append("- (%s) `%s` — %s" % (p, st.statement, st.status) if st is not None else "- (%s)" % p)
+        parts.append("\n".join(rows))
+    rests = _rests_on(a, main)
+    if rests:
+        parts.append("rests on (stated, not checked): " + ", ".join(rests))
     if main.evidence:
         parts.append("evidence: " + main.evidence)
     if len(steps) > 1:
@@ -423,6 +431,18 @@ def _step_markdown(a, i: int) -> str:
     if main.obligations:
         parts.append(_obligations_md(main.obligations))
     return "\n\n".join(parts)
+
+
+def _rests_on(a, step) -> list[str]:
+    """The assumptions and graph hypotheses a verified fact depends on, by label."""
+    f = step.fact
+    if f is None or step.status != "verified" or not hasattr(f, "assumptions"):
+        return []
+    labels = {id(st.fact): st.label for st in a.report.steps if st.fact is not None}
+    try:
+        return ["(%s)" % labels.get(id(x), "?") for x in f.assumptions()]
+    except RecursionError:
+        return []
 
 
 def _obligations_md(obs) -> str:
