@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -481,3 +482,20 @@ def test_incremental_equals_full_under_random_edits():
             resumed += a.mode == "incremental"
             assert _report_key(a.report) == _report_key(check_text(text, name)), (name, op, i)
         assert resumed > 5
+
+
+def test_graph_definition_and_references():
+    from graphoid.lsp import analysis as A
+    src = (ROOT / "proofs" / "graphoid_basics.gph").read_text(encoding="utf-8")
+    lines = src.split("\n")
+    a = _analysis(src)
+    occs = A.occurrences(a)
+    decl = next(i for i, l in enumerate(lines) if l.startswith("graph G:"))
+    use = next(i for i, l in enumerate(lines) if "by d_separation(G)" in l)
+    o = A.occurrence_at(occs, use, lines[use].index("(G)") + 1)
+    assert (o.kind, o.name) == ("graph", "G")
+    (d,) = A.definitions(occs, o)
+    assert d.range[:2] == (decl, lines[decl].index("G"))
+    refs = A.references(occs, o)
+    expect = sum(len(re.findall(r"\bG\b", l)) for l in lines if not l.lstrip().startswith("#"))
+    assert len(refs) == expect and all(lines[r.range[0]][r.range[1]] == "G" for r in refs)
