@@ -12,9 +12,19 @@ from dataclasses import dataclass
 
 from lark import Token, Tree
 
-from ..script import EXTRA_RULES, PREMISE_COUNT, RULE_ALIASES
 from ..syntax.ast import token_name
-from ..syntax.resolve import ResolveError, split_name
+from .incremental import rule_table
+
+RULE_ALIASES, PREMISE_COUNT, EXTRA_RULES = rule_table()
+
+try:   # juxtaposed names (`YW`) are split as the checker splits them
+    from ..syntax.resolve import ResolveError, split_name
+except ImportError:  # pragma: no cover - if resolve.py is reorganised, a name is one symbol
+    class ResolveError(Exception):
+        pass
+
+    def split_name(env, text, line, col, whole=False):
+        return [text]
 
 ERROR, WARNING, INFO = 1, 2, 3
 
@@ -137,7 +147,7 @@ def diagnostics(a) -> list[Diag]:
 def _label_range(a, i: int):
     """From the item's keyword to the end of its label: `assume (p)`."""
     t = a.trees[i]
-    for c in t.children:
+    for c in getattr(t, "children", ()):
         if isinstance(c, Tree) and c.data == "label":
             tok = [x for x in c.children if isinstance(x, Token)][0]
             start, end = tree_range(t), tree_range(tok)
@@ -166,9 +176,11 @@ def occurrences(a) -> list[Occ]:
     labels = {it.label for it in a.items if it.kind in ("assume", "hypothesis", "have", "enumerate")}
     out: list[Occ] = []
     for i, t in enumerate(a.trees):
+        if not isinstance(t, Tree):
+            continue
         try:
             _walk_item(t, i, env, labels, out)
-        except RecursionError:
+        except (RecursionError, IndexError, AttributeError):   # a tree shape this does not know
             continue
     return out
 
@@ -670,6 +682,8 @@ def expand_auto(a, i: int) -> str | None:
 
 def _claim_source(a, i: int) -> str | None:
     t = a.trees[i]
+    if not isinstance(t, Tree) or len(t.children) < 2:
+        return None
     claim = t.children[1]
     r, rt = tree_range(claim), tree_range(t)
     if r is None or rt is None:

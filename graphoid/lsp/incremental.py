@@ -60,10 +60,30 @@ class Analysis:
         return self.report.steps[a:b]
 
 
+def rule_table():
+    """(aliases, premise counts, extra rules) of the checker's rule registry, for completion and hover;
+    a fixed list if the registry moves (issue 9)."""
+    try:
+        from ..script import EXTRA_RULES, PREMISE_COUNT, RULE_ALIASES
+        return dict(RULE_ALIASES), dict(PREMISE_COUNT), dict(EXTRA_RULES)
+    except ImportError:  # pragma: no cover
+        names = ("symmetry decomposition weak_union contraction intersection composition lemma1 d_separation "
+                 "markov faithfulness instantiate generalize auto nonadjacent factorisation").split()
+        return {n: n for n in names}, {}, {}
+
+
+def _lark():
+    """The checker's lark parser (kept trees give the symbols their positions), or None."""
+    try:
+        from ..syntax.parser import _parser
+        return _parser()
+    except Exception:  # pragma: no cover - parser.py reorganised: items without trees
+        return None
+
+
 def _parse_chunk(text: str, first_line: int, file: str):
-    from ..syntax.parser import _parser
     padded = "\n" * (first_line - 1) + text
-    tree = _parser().parse(padded, start="start")
+    tree = _lark().parse(padded, start="start")
     items = tuple(items_from_tree(tree, file, padded))
     if len(items) != len(tree.children):
         raise ValueError("items and trees out of step")
@@ -110,10 +130,11 @@ class IncrementalChecker:
         except Exception:
             self._chunks.update(cache)
             script = parse_script(text, self.file)   # the exact error of `graphoid check`
-            from ..syntax.parser import _parser
-            tree = _parser().parse(text, start="start")
-            self._chunks = {}
-            return script.items, tuple(tree.children)
+            lark = _lark()
+            trees = tuple(lark.parse(text, start="start").children) if lark is not None else ()
+            if len(trees) != len(script.items):
+                trees = (None,) * len(script.items)
+            return script.items, trees
         self._chunks = cache
         return tuple(items), tuple(trees)
 
