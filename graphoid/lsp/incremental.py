@@ -248,9 +248,18 @@ def _same(a: Item, b: Item) -> bool:
 def _shape_ok(c: Checker) -> bool:
     k = getattr(c, "kernel", None)
     sets = getattr(k, "sets", None)
-    return (set(vars(c)) == _CHECKER_STATE and k is not None and set(vars(k)) == _KERNEL_STATE
-            and set(vars(sets)) <= _SETS_STATE and getattr(sets, "decl", None) is c.env.decl
-            and dataclasses.is_dataclass(c.env) and dataclasses.is_dataclass(c.env.decl))
+    return (vars(c).keys() == _CHECKER_STATE and k is not None and vars(k).keys() == _KERNEL_STATE
+            and vars(sets).keys() <= _SETS_STATE and getattr(sets, "decl", None) is c.env.decl
+            and type(c.env) in _DATACLASSES and type(c.env.decl) in _DATACLASSES)
+
+
+_DATACLASSES = {Env}
+try:
+    from ..sets import IndexDecl
+    _DATACLASSES.add(IndexDecl)
+except ImportError:  # pragma: no cover
+    pass
+_DATACLASSES = frozenset(t for t in _DATACLASSES if dataclasses.is_dataclass(t))
 
 
 _FIELDS: dict = {}
@@ -264,8 +273,14 @@ def _names(obj) -> tuple:
     return got
 
 
+_IMMUTABLE = (bool, int, float, str, bytes, tuple, frozenset, type(None))
+
+
 def _copy(v):
-    return v.copy() if isinstance(v, (dict, list, set)) else copy.copy(v)
+    t = type(v)
+    if t is dict or t is list or t is set:
+        return v.copy()
+    return v if t in _IMMUTABLE else copy.copy(v)
 
 
 def _snapshot(c: Checker):
