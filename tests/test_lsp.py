@@ -262,6 +262,9 @@ def test_theorem1_edited_step_error_at_its_position(tmp_path):
         uri = path.as_uri()
         d = await s.open(uri, bad)
         assert errors_of(d, bad) == expect
+        # an error for a premise that was not verified points at where that premise failed
+        later = [x for x in d if x.severity == types.DiagnosticSeverity.Error and "(2b.4) was not verified" in x.message]
+        assert later and all(x.related_information[0].location.range.start.line == line0 for x in later)
         _, fix = edit_line(bad, line0, "| Z)_d", "| ZΛ)_d")
         good = await s.change(uri, 2, [fix])
         assert errors_of(good, src) == []

@@ -114,6 +114,7 @@ class Diag:
     severity: int
     message: str
     code: str = ""
+    related: tuple = ()     # ((range, message), …): e.g. where a premise that was not verified failed
 
 
 def diagnostics(a) -> list[Diag]:
@@ -128,7 +129,14 @@ def diagnostics(a) -> list[Diag]:
     for i, item in enumerate(a.items):
         for s in a.steps_of(i):
             if s.status == "failed":
-                out.append(Diag(token_extent(text, s.line - 1, s.col - 1), ERROR, s.message, "failed"))
+                related = ()
+                m = re.match(r"premise \((.+?)\) was not verified", s.message)
+                j = item_of_label(a, m.group(1)) if m else None
+                if j is not None and j < i:
+                    r = _label_range(a, j) or tree_range(a.trees[j])
+                    if r is not None:
+                        related = ((r, "(%s) failed here" % m.group(1)),)
+                out.append(Diag(token_extent(text, s.line - 1, s.col - 1), ERROR, s.message, "failed", related))
             elif s.status in ("assumption", "hypothesis", "enumerated"):
                 r = _label_range(a, i) or token_extent(text, s.line - 1, s.col - 1)
                 if s.status == "assumption":

@@ -134,8 +134,12 @@ def _publish(ls: GraphoidServer, st: DocState, a, version, pending=None):
     if pending is not None:
         found.append(A.Diag(pending, A.INFO, "checking from here on…", "checking"))
     for d in found:
+        related = [types.DiagnosticRelatedInformation(
+            location=types.Location(uri=st.uri, range=ls.to_client(a.text, r, lines)), message=m)
+            for r, m in d.related] or None
         diags.append(types.Diagnostic(range=ls.to_client(a.text, d.range, lines), message=d.message,
-                                      severity=SEVERITY[d.severity], source="graphoid", code=d.code or None))
+                                      severity=SEVERITY[d.severity], source="graphoid", code=d.code or None,
+                                      related_information=related))
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=st.uri, diagnostics=diags,
                                                                         version=version))
 
