@@ -243,42 +243,43 @@ def test_session_diagnostics_edit_hover_completion(tmp_path):
 
 
 def test_theorem1_edited_step_error_at_its_position(tmp_path):
-    """proofs/theorem1.gph with step (2b.4) weakened wrongly: the errors show where `graphoid check`
-    puts them; correcting the step clears them, breaking it again brings them back (re-checked from
-    that step on). With --progress-ms 0 the server also publishes after every re-checked item: the
-    first publication of the edit already has the edited step's error."""
+    """proofs/theorem1.gph opened with step (2b.4) weakened wrongly: the errors show where `graphoid
+    check` puts them, hypotheses are warnings; a second wrong edit of the step is re-checked from that
+    step on, and with --progress-ms 0 the server publishes after every re-checked item: the first
+    publication of the edit already has the edited step's error. (Correcting the step would re-prove
+    Step 4 with z3 for seconds; test_incremental_* cover edits in both directions.)"""
     src = (ROOT / "proofs" / "theorem1.gph").read_text(encoding="utf-8")
     line0 = next(i for i, l in enumerate(src.split("\n")) if l.startswith("have (2b.4):"))
     bad, _ = edit_line(src, line0, "| ZΛ)_d", "| Z)_d")
-    path = tmp_path / "theorem1.gph"
-    path.write_text(bad, encoding="utf-8")
-    ref = check_json(path)
-    expect = sorted((e["line"], e["col"], e["message"]) for e in ref["errors"])
-    assert expect and expect[0][0] == line0 + 1
+    bad2, ch2 = edit_line(bad, line0, "| Z)_d", "| ZY)_d")
+    refs = []
+    for name, text in (("theorem1.gph", bad), ("theorem1b.gph", bad2)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        refs.append(check_json(path))
+    expect, expect2 = [sorted((e["line"], e["col"], e["message"]) for e in r["errors"]) for r in refs]
+    assert expect and expect[0][0] == line0 + 1 and expect2 and expect2[0][0] == line0 + 1
+    assert expect2[0][2] != expect[0][2]
 
     async def go():
         s = Session()
         await s.start("--progress-ms", "0")
-        uri = path.as_uri()
+        uri = (tmp_path / "theorem1.gph").as_uri()
         d = await s.open(uri, bad)
         assert errors_of(d, bad) == expect
+        hyp = [x for x in d if x.severity == types.DiagnosticSeverity.Warning and "graph hypothesis" in x.message]
+        assert sorted(x.range.start.line + 1 for x in hyp) == sorted(
+            st["line"] for st in refs[0]["steps"] if st["status"] == "hypothesis")
         # an error for a premise that was not verified points at where that premise failed
         later = [x for x in d if x.severity == types.DiagnosticSeverity.Error and "(2b.4) was not verified" in x.message]
         assert later and all(x.related_information[0].location.range.start.line == line0 for x in later)
-        _, fix = edit_line(bad, line0, "| Z)_d", "| ZΛ)_d")
-        good = await s.change(uri, 2, [fix])
-        assert errors_of(good, src) == []
-        hyp = [x for x in good if x.severity == types.DiagnosticSeverity.Warning and "graph hypothesis" in x.message]
-        assert sorted(x.range.start.line + 1 for x in hyp) == sorted(
-            st["line"] for st in ref["steps"] if st["status"] == "hypothesis")
-        _, brk = edit_line(src, line0, "| ZΛ)_d", "| Z)_d")
-        d3 = await s.change(uri, 3, [brk])
-        assert errors_of(d3, bad) == expect
-        parts = s.partial[(uri, 3)]
+        d2 = await s.change(uri, 2, [ch2])
+        assert errors_of(d2, bad2) == expect2
+        parts = s.partial[(uri, 2)]
         # published before the later items were re-checked: the edited step's error, not yet the later ones
-        assert errors_of(parts[0], bad) == [e for e in expect if e[0] == line0 + 1]
+        assert errors_of(parts[0], bad2) == [e for e in expect2 if e[0] == line0 + 1]
         checking = [x for x in parts[0] if x.code == "checking"]
-        nxt = next(i for i, l in enumerate(bad.split("\n")) if i > line0 and l.startswith(("have", "hypothesis")))
+        nxt = next(i for i, l in enumerate(bad2.split("\n")) if i > line0 and l.startswith(("have", "hypothesis")))
         assert len(checking) == 1 and checking[0].range.start.line == nxt   # marks the next item
         await s.stop()
     run(go())
