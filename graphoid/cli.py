@@ -199,6 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     rc.add_argument("--script", action="append", default=[], metavar="FILE.gph",
                     help="also check that the certificate is of this script's text (SHA-256); repeatable")
     rc.set_defaults(func=_delegate("graphoid.recheck", "recheck_main"))
+
+    ls = sub.add_parser("lsp", help="language server (LSP) over stdio for editors: live diagnostics, hover, …")
+    ls.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default and only transport)")
+    ls.add_argument("--max-n", type=int, metavar="K", choices=range(1, 5),
+                    help="as for check: enumeration bound for graph hypotheses")
+    ls.add_argument("--progress-ms", type=float, default=150.0, metavar="MS",
+                    help="publish the diagnostics found so far when a check runs longer than MS (default 150)")
+    ls.set_defaults(func=_delegate("graphoid.lsp.cli", "lsp_main"))
     return p
 
 
