@@ -58,10 +58,14 @@ class Checker:
         return GphError(self.file, line, col, msg, src)
 
     # -- main loop ---------------------------------------------------------------------------------
-    def run(self, script: Script) -> ProofReport:
-        for item in script.items:
+    def prepare(self, items) -> None:
+        """Know every label of the script (for 'defined later' messages) before checking any item."""
+        for item in items:
             if item.label and item.kind in ("assume", "hypothesis", "have", "enumerate"):
                 self._defined_later.setdefault(item.label, item.line)
+
+    def run(self, script: Script) -> ProofReport:
+        self.prepare(script.items)
         for item in script.items:
             try:
                 if item.kind.startswith("decl_"):

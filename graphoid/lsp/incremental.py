@@ -32,8 +32,8 @@ from ..syntax.resolve import Env
 # The Checker fields and attributes this module knows how to snapshot. A refactor that adds state
 # makes the set differ, and checking silently becomes full (correct, slower) until this is updated.
 _CHECKER_STATE = {"file", "text", "env", "facts", "failed", "report", "expansions", "classes",
-                  "enumerated", "max_n", "kernel", "lines"}
-_KERNEL_STATE = {"sets"}
+                  "enumerated", "max_n", "kernel", "lines", "_labels", "_defined_later"}
+_KERNEL_STATE = {"ctx", "sets"}
 _SETS_STATE = {"decl", "timeout_ms"}
 
 _ITEM_START = re.compile(r"^[ \t]*(?:variables|variable|vars|latent|graph|index|family|partition|subset"
@@ -64,8 +64,12 @@ def rule_table():
     """(aliases, premise counts, extra rules) of the checker's rule registry, for completion and hover;
     a fixed list if the registry moves (issue 9)."""
     try:
-        from ..script import EXTRA_RULES, PREMISE_COUNT, RULE_ALIASES
-        return dict(RULE_ALIASES), dict(PREMISE_COUNT), dict(EXTRA_RULES)
+        from ..kernel import registry
+        from ..script import EXTRA_RULES
+        aliases = {a: rid for a, rid in registry.ALIASES.items()}
+        counts = {rid: (spec.premises[0] if len(spec.premises) == 1 else max(spec.premises))
+                  for rid, spec in registry.RULES.items() if spec.aliases and spec.kind != "search"}
+        return aliases, counts, dict(EXTRA_RULES)
     except ImportError:  # pragma: no cover
         names = ("symmetry decomposition weak_union contraction intersection composition lemma1 d_separation "
                  "markov faithfulness instantiate generalize auto nonadjacent factorisation").split()
@@ -171,6 +175,7 @@ class IncrementalChecker:
             checker = Checker(self.file, text)
             checker.max_n = self.max_n
         snaps, steps_at = self._snapshots[:k], self._steps_at[:k]
+        checker.prepare(items)
         shown = time.perf_counter()
         before, seconds = self._seconds, self._seconds[:k]
         for n, item in enumerate(items[k:], k):
@@ -195,6 +200,7 @@ class IncrementalChecker:
                     snaps.append(s)
         rep = checker.report
         rep.env, rep.classes, rep.source = checker.env, checker.classes, text
+        rep.context = checker.kernel.ctx
         if self.verify and k > 0 and _key(rep) != _key(_full(self.file, text, self.max_n)):
             logging.getLogger("graphoid.lsp").warning("incremental check differs from a full check; "
                                                       "checking in full from now on")
@@ -208,13 +214,18 @@ class IncrementalChecker:
         return a
 
     def _restore(self, k: int, text: str) -> Checker | None:
+        """A checker in the state after item k-1: the kernel's context is forked from the snapshot
+        (it shares the declaration records, so the facts of that prefix stay valid in it)."""
+        from ..kernel import Kernel
         s = self._snapshots[k - 1]
-        decl = s["decl_type"](**{n: _copy(v) for n, v in s["decl"].items()})
-        env_fields = {n: _copy(v) for n, v in s["env"].items()}
-        env = Env(decl=decl, **env_fields)
-        c = Checker(self.file, text, env=env, facts=dict(s["facts"]), failed=set(s["failed"]),
-                    expansions=dict(s["expansions"]), classes=dict(s["classes"]),
-                    enumerated=set(s["enumerated"]), max_n=self.max_n)
+        c = Checker(self.file, text, max_n=self.max_n)
+        ctx = s["ctx"].fork()
+        c.kernel = Kernel(ctx)
+        c.env = Env(scalars=ctx.scalars, decl=ctx.decl, graphs=ctx.graphs)
+        c.classes = ctx.classes
+        c.facts, c.failed = dict(s["facts"]), set(s["failed"])
+        c.expansions, c.enumerated = dict(s["expansions"]), set(s["enumerated"])
+        c._labels = dict(s["labels"])
         if not _shape_ok(c):
             return None
         c.report.steps = list(s["steps"])
@@ -248,8 +259,10 @@ def _same(a: Item, b: Item) -> bool:
 def _shape_ok(c: Checker) -> bool:
     k = getattr(c, "kernel", None)
     sets = getattr(k, "sets", None)
+    ctx = getattr(k, "ctx", None)
     return (vars(c).keys() == _CHECKER_STATE and k is not None and vars(k).keys() == _KERNEL_STATE
             and vars(sets).keys() <= _SETS_STATE and getattr(sets, "decl", None) is c.env.decl
+            and ctx is not None and ctx.decl is c.env.decl and ctx.scalars is c.env.scalars
             and type(c.env) in _DATACLASSES and type(c.env.decl) in _DATACLASSES)
 
 
@@ -286,12 +299,9 @@ def _copy(v):
 def _snapshot(c: Checker):
     if not _shape_ok(c):
         return None
-    d = c.env.decl
     return {
-        "decl_type": type(d),
-        "decl": {n: _copy(getattr(d, n)) for n in _names(d)},
-        "env": {n: _copy(getattr(c.env, n)) for n in _names(c.env) if n != "decl"},
+        "ctx": c.kernel.ctx.fork(),
         "facts": c.facts.copy(), "failed": c.failed.copy(), "expansions": c.expansions.copy(),
-        "classes": c.classes.copy(), "enumerated": c.enumerated.copy(),
+        "enumerated": c.enumerated.copy(), "labels": c._labels.copy(),
         "steps": c.report.steps.copy(), "declarations": c.report.declarations,
     }
