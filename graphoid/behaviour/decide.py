@@ -1,0 +1,379 @@
+"""Decide no-disturbance and factorisability of a behaviour, with exact certificates.
+
+1. No-disturbance (Definition 2) in exact rationals; a failure is a certificate (two contexts, the
+   marginal that differs). A disturbing behaviour is not factorisable: every factorisable model gives
+   marginals that depend on the chosen measurements only.
+2. Factorisability (Definition 3; by Fine–Abramsky–Brandenburger, a global section: a mixture of
+   deterministic global assignments) by the LP in `lp.py`. Its floating-point output is only a hint:
+   - a decomposition is re-solved exactly on the LP's final basis (a square rational system), and
+     accepted only if every weight is ≥ 0 and it reproduces every table entry exactly;
+   - a separating inequality is rationalised (small denominators first), its local bound computed
+     exactly (integer arithmetic over all deterministic assignments) and its value on the table
+     computed exactly; it is accepted only if value > bound.
+   Either way the certificate is re-checked by `verify.verify_certificate` before it is reported.
+   If neither succeeds the answer is "unknown".
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from .model import Behaviour
+from .nodisturbance import Disturbance, check_no_disturbance
+
+THEOREM1 = "proofs/theorem1.gph"
+DENOMINATORS = (1, 2, 3, 4, 6, 8, 12, 24, 60, 120, 840, 10 ** 4, 10 ** 6, 10 ** 8, 10 ** 10)
+
+
+@dataclass
+class Decomposition:
+    terms: list                 # [(Fraction weight, {measurement: label})]
+    uniform_weight: Fraction    # spread evenly over all |O|^|M| assignments
+
+    def to_json(self) -> dict:
+        return {"terms": [{"weight": str(w), "assignment": dict(a)} for w, a in self.terms],
+                "uniform_weight": str(self.uniform_weight)}
+
+
+@dataclass
+class Inequality:
+    """Σ_c Σ_a coefficients[c][a] · P(a|c) ≤ bound for every factorisable behaviour; the table gives value."""
+    coefficients: dict          # context -> {outcome: Fraction}
+    bound: Fraction
+    value: Fraction
+    uniform_value: Fraction
+    maximiser: dict             # a deterministic assignment attaining the bound
+
+    @property
+    def violation(self) -> Fraction:
+        return self.value - self.bound
+
+    @property
+    def critical_visibility(self):
+        """The largest v for which v·P + (1-v)·uniform satisfies this inequality (None if undefined)."""
+        if self.value == self.uniform_value:
+            return None
+        v = (self.bound - self.uniform_value) / (self.value - self.uniform_value)
+        return v
+
+    def entries(self):
+        for c, row in self.coefficients.items():
+            for o, q in row.items():
+                if q:
+                    yield c, o, q
+
+    def to_json(self) -> dict:
+        cv = self.critical_visibility
+        return {"coefficients": [{"context": list(c), "outcome": list(o), "coefficient": str(q)}
+                                 for c, o, q in self.entries()],
+                "local_bound": str(self.bound), "value": str(self.value), "violation": str(self.violation),
+                "uniform_value": str(self.uniform_value),
+                "critical_visibility": None if cv is None else str(cv),
+                "bound_attained_by": dict(self.maximiser)}
+
+
+@dataclass
+class Result:
+    behaviour: Behaviour
+    answer: str                              # factorisable | not factorisable | disturbing | unknown
+    disturbance: Disturbance | None = None
+    decomposition: Decomposition | None = None
+    inequality: Inequality | None = None
+    lp: dict = field(default_factory=dict)
+    reason: str = ""
+    theorem1: dict | None = None             # the summary of checking proofs/theorem1.gph, if run
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return {"factorisable": 0, "not factorisable": 1, "disturbing": 1}.get(self.answer, 3)
+
+    def conclusion(self) -> str:
+        if self.answer == "disturbing":
+            return ("no-disturbance fails (Definition 2): %s. Theorem 1 and Corollary 2 assume no-disturbance and "
+                    "say nothing about this behaviour; it is not factorisable, since every factorisable model "
+                    "(Definition 3) satisfies no-disturbance." % self.disturbance.text())
+        if self.answer == "factorisable":
+            d = self.decomposition
+            n = len(d.terms)
+            parts = "%d deterministic global assignment%s" % (n, "" if n == 1 else "s")
+            if d.uniform_weight:
+                parts += " and weight %s spread evenly over all %d assignments" % (
+                    d.uniform_weight, self.behaviour.scenario.n_assignments())
+            return ("no-disturbance holds (Definition 2) and the behaviour is factorisable (Definition 3): it is a "
+                    "mixture of %s with rational weights that reproduces every entry exactly, a global section "
+                    "(Fine–Abramsky–Brandenburger), so it is KS-noncontextual (Definition 4) and violates no "
+                    "Bell–KS inequality; Corollary 2 does not apply." % parts)
+        if self.answer == "not factorisable":
+            from .render import correlator_form
+            i = self.inequality
+            cf = correlator_form(self.behaviour.scenario, i)
+            bound, value, form = (cf.bound, cf.value, "in correlator form ") if cf is not None else (i.bound, i.value, "")
+            return ("no-disturbance holds (Definition 2) and the behaviour is not factorisable (Definition 3): it "
+                    "violates the Bell–KS inequality above, whose local bound %sis %s while the behaviour reaches %s "
+                    "(exact); so by Theorem 1 (%s%s) every classical causal model of it is fine-tuned "
+                    "(Corollary 2)." % (form, bound, value, THEOREM1, self._theorem_note()))
+        return "undecided: %s (no answer is claimed)" % (self.reason or "exact verification failed")
+
+    def _theorem_note(self) -> str:
+        t = self.theorem1
+        if t is None:
+            return "; `graphoid check %s` re-checks it" % THEOREM1
+        if t.get("ok"):
+            return ", checked in this run: %s" % t["summary"]
+        return ", which did NOT check in this run: %s" % t["summary"]
+
+    def rests_on(self) -> list:
+        out = []
+        if self.answer in ("factorisable", "not factorisable"):
+            out.append("Definition 2 (no-disturbance): checked exactly on every pair of contexts")
+        if self.answer == "disturbing":
+            out.append("Definition 2 (no-disturbance): fails on the marginal shown (exact)")
+        if self.answer == "factorisable":
+            out.append("Definition 3 (factorisability): the exact decomposition into deterministic assignments")
+        if self.answer == "not factorisable":
+            out.append("Fine–Abramsky–Brandenburger: factorisable ⇔ a mixture of deterministic global assignments, "
+                       "so every factorisable behaviour satisfies the inequality (its bound is the exact maximum "
+                       "over deterministic assignments)")
+            out.append("Theorem 1 and Corollary 2 of the paper (machine-checked in %s%s)"
+                       % (THEOREM1, "" if self.theorem1 is None else
+                          (": " + self.theorem1["summary"])))
+        return out
+
+    def to_json(self) -> dict:
+        out = {"file": self.behaviour.source, "answer": self.answer, "exit_code": self.exit_code,
+               "no_disturbance": self.disturbance is None,
+               "conclusion": self.conclusion(), "rests_on": self.rests_on(),
+               "scenario": self.behaviour.scenario.to_json()}
+        if self.disturbance is not None:
+            out["disturbance"] = self.disturbance.to_json()
+        if self.decomposition is not None:
+            out["decomposition"] = self.decomposition.to_json()
+        if self.inequality is not None:
+            from .render import correlator_form
+            out["inequality"] = self.inequality.to_json()
+            cf = correlator_form(self.behaviour.scenario, self.inequality)
+            if cf is not None:
+                out["inequality"]["correlator_form"] = cf.to_json()
+        if self.lp:
+            out["lp"] = self.lp
+        if self.theorem1 is not None:
+            out["theorem1"] = self.theorem1
+        if self.reason:
+            out["reason"] = self.reason
+        out["seconds"] = round(self.seconds, 4)
+        return out
+
+
+# ---------------------------------------------------------------------------------------- deciding
+
+def decide(b: Behaviour, time_limit: float = 600.0, check_theorem: bool = False) -> Result:
+    t0 = time.perf_counter()
+    res = _decide(b, time_limit)
+    if check_theorem and res.answer == "not factorisable":
+        res.theorem1 = check_theorem1()
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _decide(b: Behaviour, time_limit: float) -> Result:
+    from .verify import CertificateError, verify_certificate
+    d = check_no_disturbance(b)
+    if d is not None:
+        return Result(b, "disturbing", disturbance=d)
+    from .lp import Coordinates, solve
+    coords = Coordinates(b)
+    lp = solve(coords, time_limit=time_limit)
+    info = {"solver": "HiGHS %s" % _highs_version(), "rows": coords.nrows, "columns_generated": len(lp.columns),
+            "iterations": lp.iterations, "pricing": lp.pricing, "seconds": round(lp.seconds, 4),
+            "lp_visibility": lp.visibility, "note": "floating-point LP output: a hint only, not part of the answer"}
+    if lp.status != "optimal":
+        return Result(b, "unknown", lp=info, reason=lp.message or "the LP did not finish")
+    attempts = [_try_decomposition, _try_inequality] if lp.visibility > 1 - 1e-7 else [_try_inequality, _try_decomposition]
+    reasons = []
+    for attempt in attempts:
+        res = attempt(b, coords, lp, info)
+        if isinstance(res, str):
+            reasons.append(res)
+            continue
+        try:  # the independent re-check; the answer stands only if it agrees
+            verify_certificate(b, res.to_json())
+        except CertificateError as e:  # pragma: no cover - would be a bug in one of the two
+            reasons.append("certificate failed the independent re-check: %s" % e)
+            continue
+        return res
+    return Result(b, "unknown", lp=info, reason="; ".join(reasons))
+
+
+def _try_decomposition(b, coords, lp, info):
+    from sympy import QQ
+    from sympy.polys.matrices import DomainMatrix
+    J = lp.basic
+    R = lp.free_rows
+    if len(J) != len(R):
+        return "the LP basis is not square (%d columns, %d rows)" % (len(J), len(R))
+    v_basic = "v" in J
+    if not v_basic and abs(lp.visibility - 1) > 1e-7:
+        return "the LP found no decomposition"
+    col_rows = {}
+    ks = [j for j in J if isinstance(j, int)]
+    if ks:
+        for k, rows in zip(ks, coords.columns(np.array([lp.columns[k] for k in ks], dtype=np.int64))):
+            col_rows[k] = set(rows)
+    rpos = {r: i for i, r in enumerate(R)}
+    uni = {r: _uniform_row(coords, r) for r in R}
+    tgt = {r: coords.exact_target(r) for r in R}
+    entries: dict = {}
+    for jcol, j in enumerate(J):
+        if j == "u":
+            for r in R:
+                if uni[r]:
+                    entries.setdefault(rpos[r], {})[jcol] = QQ(uni[r].numerator, uni[r].denominator)
+        elif j == "v":
+            for r in R:
+                x = -(tgt[r] - uni[r])
+                if x:
+                    entries.setdefault(rpos[r], {})[jcol] = QQ(x.numerator, x.denominator)
+        else:
+            for r in col_rows[j] & set(R):
+                entries.setdefault(rpos[r], {})[jcol] = QQ(1)
+    rhs = {}
+    for r in R:
+        x = uni[r] if v_basic else tgt[r]
+        if x:
+            rhs[rpos[r]] = {0: QQ(x.numerator, x.denominator)}
+    n = len(J)
+    try:
+        sol = DomainMatrix(entries, (n, n), QQ).lu_solve(DomainMatrix(rhs, (n, 1), QQ))
+    except Exception as e:  # singular (numerically wrong basis)
+        return "the exact basis system is singular (%s)" % type(e).__name__
+    vals = [Fraction(int(x.numerator), int(x.denominator)) for x in (sol.to_list_flat() if hasattr(sol, "to_list_flat")
+                                                                       else [row[0] for row in sol.to_list()])]
+    weights = dict(zip(J, vals))
+    if v_basic and weights["v"] != 1:
+        return "the exact basic solution has visibility %s, not 1" % weights["v"]
+    if any(w < 0 for j, w in weights.items() if j != "v"):
+        return "the exact basic solution has a negative weight"
+    names = coords.names
+    outcomes = b.scenario.outcomes
+    terms = [(w, {m: outcomes[m][x] for m, x in zip(names, lp.columns[j])})
+             for j, w in weights.items() if isinstance(j, int) and w]
+    terms.sort(key=lambda t: -t[0])
+    dec = Decomposition(terms, weights.get("u", Fraction(0)))
+    return Result(b, "factorisable", decomposition=dec, lp=info)
+
+
+def _uniform_row(coords, r) -> Fraction:
+    if r == 0:
+        return Fraction(1)
+    S, _ = coords.row_label(r)
+    return Fraction(1, math.prod(coords.card[v] for v in S))
+
+
+def _try_inequality(b, coords, lp, info):
+    if lp.beta is None:
+        return "no dual solution"
+    beta = np.array(lp.beta, dtype=float)
+    scale = float(np.max(np.abs(beta[1:]))) if len(beta) > 1 else 0.0
+    if not scale > 1e-12:
+        return "the LP's dual is zero"
+    beta = beta / scale
+    tried = set()
+    for D in DENOMINATORS:
+        q = [Fraction(float(x)).limit_denominator(D) for x in beta]
+        key = tuple(q)
+        if key in tried:
+            continue
+        tried.add(key)
+        ineq = _exact_inequality(b, coords, q)
+        if ineq is not None and ineq.value > ineq.bound:
+            return Result(b, "not factorisable", inequality=ineq, lp=info)
+    return "no rationalisation of the LP's inequality is violated exactly (denominators up to %d)" % DENOMINATORS[-1]
+
+
+def _exact_inequality(b, coords, q):
+    """Coordinates' rational coefficients q -> an inequality on the table, with exact bound and value."""
+    from .maximise import exact_max, merge
+    den = 1
+    for x in q[1:]:
+        den = den * x.denominator // math.gcd(den, x.denominator)
+    ints = np.array([int(x * den) for x in q], dtype=object)
+    factors = [(S, a) for S, a in _int_factors(coords, ints)]
+    if not factors:
+        return None
+    for c in b.scenario.contexts:  # so that the merged scopes are exactly the maximal contexts
+        S = tuple(sorted(coords.index[m] for m in c))
+        factors.append((S, np.zeros([coords.card[v] for v in S], dtype=object)))
+    merged, _ = merge(coords.card, factors, dtype=object)
+    sc = b.scenario
+    by_set = {frozenset(coords.index[m] for m in c): c for c in sc.contexts}
+    coef = {}
+    for S, arr in merged:
+        c = by_set[frozenset(S)]
+        pos = [S.index(coords.index[m]) for m in c]
+        arr = np.transpose(arr, axes=pos)  # to the context's order
+        vals = [int(x) for x in arr.reshape(-1)]
+        mode = Counter(vals).most_common()
+        top = max(n for _, n in mode)
+        shift = min((v for v, n in mode if n == top), key=lambda v: (abs(v), v))
+        coef[c] = dict(zip(sc.joint_outcomes(c), (v - shift for v in vals)))
+    g = 0
+    for row in coef.values():
+        for v in row.values():
+            g = math.gcd(g, v)
+    if g == 0:
+        return None
+    coef = {c: {o: Fraction(v // g) for o, v in row.items()} for c, row in coef.items()}
+    idx_factors = []
+    for c, row in coef.items():
+        S = tuple(sorted(coords.index[m] for m in c))
+        arr = np.array([int(v) for v in row.values()], dtype=object).reshape([coords.card[coords.index[m]] for m in c])
+        arr = np.transpose(arr, axes=[c.index(coords.names[v]) for v in S])
+        idx_factors.append((S, arr))
+    bound, asg = exact_max(coords.card, idx_factors)
+    value = sum((v * b.table[c][o] for c, row in coef.items() for o, v in row.items() if v), Fraction(0))
+    uni = sum((v / len(row) for c, row in coef.items() for o, v in row.items() if v), Fraction(0))
+    maxi = {coords.names[i]: sc.outcomes[coords.names[i]][x] for i, x in enumerate(asg)}
+    return Inequality(coef, Fraction(bound), value, uni, maxi)
+
+
+def _int_factors(coords, ints):
+    for S in coords.scopes:
+        lim = [coords.card[v] - 1 for v in S]
+        n = math.prod(lim)
+        if not n:
+            continue
+        block = ints[coords.offset[S]:coords.offset[S] + n]
+        if not any(block):
+            continue
+        arr = np.zeros([coords.card[v] for v in S], dtype=object)
+        arr[tuple(slice(0, x) for x in lim)] = block.reshape(lim)
+        yield S, arr
+
+
+def _highs_version() -> str:
+    try:
+        from .lp import new_highs
+        return new_highs().version()
+    except Exception:  # pragma: no cover - informational only
+        return "?"
+
+
+def check_theorem1() -> dict:
+    """Check proofs/theorem1.gph now; its status is reported, never assumed."""
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = os.path.join(here, THEOREM1)
+    if not os.path.exists(path):
+        return {"ok": False, "summary": "%s is not available in this installation" % THEOREM1}
+    from ..script import check_file
+    rep = check_file(path)
+    sm = rep.summary()
+    text = "%d verified, %d assumptions, %d graph hypotheses (stated, not checked), %d failed" % (
+        sm["verified"], sm["assumptions"], sm["hypotheses"], sm["failed"])
+    return {"ok": bool(rep.ok), "summary": text, "file": THEOREM1}
