@@ -28,6 +28,7 @@ from .model import Behaviour
 from .nodisturbance import Disturbance, check_no_disturbance
 
 THEOREM1 = "proofs/theorem1.gph"
+SMALL = 1 << 10   # deterministic assignments up to which the LP is tried first
 DENOMINATORS = (1, 2, 3, 4, 6, 8, 12, 24, 60, 120, 840, 10 ** 4, 10 ** 6, 10 ** 8, 10 ** 10)
 
 
@@ -173,42 +174,79 @@ class Result:
 
 # ---------------------------------------------------------------------------------------- deciding
 
-def decide(b: Behaviour, time_limit: float = 600.0, check_theorem: bool = False) -> Result:
+def decide(b: Behaviour, time_limit: float = 600.0, check_theorem: bool = False, method: str = "auto") -> Result:
+    """method: 'auto' (the behaviour's own witness first, then the LP), 'lp' (the LP only)."""
     t0 = time.perf_counter()
-    res = _decide(b, time_limit)
+    res = _decide(b, time_limit, method)
     if check_theorem and res.answer == "not factorisable":
         res.theorem1 = check_theorem1()
     res.seconds = time.perf_counter() - t0
     return res
 
 
-def _decide(b: Behaviour, time_limit: float) -> Result:
+def _checked(b, res, reasons):
+    """The independent re-check: a certificate stands only if verify_certificate agrees."""
     from .verify import CertificateError, verify_certificate
+    if isinstance(res, str):
+        reasons.append(res)
+        return None
+    try:
+        verify_certificate(b, res.to_json())
+    except CertificateError as e:  # pragma: no cover - would be a bug in one of the two
+        reasons.append("certificate failed the independent re-check: %s" % e)
+        return None
+    return res
+
+
+def _decide(b: Behaviour, time_limit: float, method: str = "auto") -> Result:
     d = check_no_disturbance(b)
     if d is not None:
         return Result(b, "disturbing", disturbance=d)
+    reasons: list = []
+    # Small scenarios: the LP first (its dual is usually a facet, the textbook inequality). Large ones:
+    # the behaviour's own witness first, which needs no LP when it already separates.
+    if method == "auto" and b.scenario.n_assignments() > SMALL:
+        # The cheapest separating direction: the behaviour minus white noise, as an inequality. Its exact
+        # local bound is one maximisation over deterministic assignments; if the table beats it, that is
+        # already a complete certificate (for GHZ/Mermin, CHSH-type and chained behaviours it is the
+        # textbook inequality) and no LP is needed.
+        t1 = time.perf_counter()
+        res = _checked(b, _try_witness(b), reasons)
+        if res is not None:
+            res.lp = {"method": "witness: the behaviour minus white noise, bound by exact maximisation",
+                      "seconds": round(time.perf_counter() - t1, 4)}
+            return res
     from .lp import Coordinates, solve
     coords = Coordinates(b)
     lp = solve(coords, time_limit=time_limit)
-    info = {"solver": "HiGHS %s" % _highs_version(), "rows": coords.nrows, "columns_generated": len(lp.columns),
-            "iterations": lp.iterations, "pricing": lp.pricing, "seconds": round(lp.seconds, 4),
-            "lp_visibility": lp.visibility, "note": "floating-point LP output: a hint only, not part of the answer"}
-    if lp.status != "optimal":
-        return Result(b, "unknown", lp=info, reason=lp.message or "the LP did not finish")
-    attempts = [_try_decomposition, _try_inequality] if lp.visibility > 1 - 1e-7 else [_try_inequality, _try_decomposition]
-    reasons = []
-    for attempt in attempts:
-        res = attempt(b, coords, lp, info)
-        if isinstance(res, str):
-            reasons.append(res)
-            continue
-        try:  # the independent re-check; the answer stands only if it agrees
-            verify_certificate(b, res.to_json())
-        except CertificateError as e:  # pragma: no cover - would be a bug in one of the two
-            reasons.append("certificate failed the independent re-check: %s" % e)
-            continue
-        return res
+    info = {"method": "LP by column generation", "solver": "HiGHS %s" % _highs_version(), "rows": coords.nrows,
+            "columns_generated": len(lp.columns), "iterations": lp.iterations, "pricing": lp.pricing,
+            "seconds": round(lp.seconds, 4), "lp_visibility": lp.visibility,
+            "note": "floating-point LP output: a hint only, not part of the answer"}
+    if lp.status == "optimal":
+        attempts = [_try_decomposition, _try_inequality] if lp.visibility > 1 - 1e-7 else [_try_inequality, _try_decomposition]
+        for attempt in attempts:
+            res = _checked(b, attempt(b, coords, lp, info), reasons)
+            if res is not None:
+                return res
+    else:
+        reasons.append(lp.message or "the LP did not finish")
+    if method == "auto" and b.scenario.n_assignments() <= SMALL:
+        res = _checked(b, _try_witness(b), reasons)
+        if res is not None:
+            res.lp = dict(info, method="witness: the behaviour minus white noise (after the LP gave no certificate)")
+            return res
     return Result(b, "unknown", lp=info, reason="; ".join(reasons))
+
+
+def _try_witness(b):
+    """Coefficients P(a|c) - 1/|O_c|, scaled by D·|O_c| to the integers |O_c|·(D·P(a|c)) - D."""
+    D, tabs = b.integer_tables()
+    ints = {c: [len(b.table[c]) * int(x) - D for x in tabs[c].reshape(-1)] for c in b.scenario.contexts}
+    ineq = finish_inequality(b, ints)
+    if ineq is not None and ineq.value > ineq.bound:
+        return Result(b, "not factorisable", inequality=ineq)
+    return "the behaviour's own witness (P minus white noise) is not violated"
 
 
 def _try_decomposition(b, coords, lp, info):
@@ -318,29 +356,45 @@ def _exact_inequality(b, coords, q):
         c = by_set[frozenset(S)]
         pos = [S.index(coords.index[m]) for m in c]
         arr = np.transpose(arr, axes=pos)  # to the context's order
-        vals = [int(x) for x in arr.reshape(-1)]
+        coef[c] = [int(v) for v in arr.reshape(-1)]
+    return finish_inequality(b, coef)
+
+
+def finish_inequality(b, coef):
+    """Integer coefficients per context (a list in the order of joint_outcomes) -> the inequality in
+    its simplest equivalent form (per context the most frequent coefficient shifted to 0, since
+    Σ_a P(a|c) = 1; no common factor), with its exact local bound (exact maximisation over
+    deterministic assignments) and its exact value on the table."""
+    from .maximise import exact_max
+    sc = b.scenario
+    ints = {}
+    for c, vals in coef.items():
         mode = Counter(vals).most_common()
         top = max(n for _, n in mode)
         shift = min((v for v, n in mode if n == top), key=lambda v: (abs(v), v))
-        coef[c] = dict(zip(sc.joint_outcomes(c), (v - shift for v in vals)))
+        ints[c] = [v - shift for v in vals]
     g = 0
-    for row in coef.values():
-        for v in row.values():
+    for vals in ints.values():
+        for v in vals:
             g = math.gcd(g, v)
     if g == 0:
         return None
-    coef = {c: {o: Fraction(v // g) for o, v in row.items()} for c, row in coef.items()}
-    idx_factors = []
-    for c, row in coef.items():
-        S = tuple(sorted(coords.index[m] for m in c))
-        arr = np.array([int(v) for v in row.values()], dtype=object).reshape([coords.card[coords.index[m]] for m in c])
-        arr = np.transpose(arr, axes=[c.index(coords.names[v]) for v in S])
-        idx_factors.append((S, arr))
-    bound, asg = exact_max(coords.card, idx_factors)
-    value = sum((v * b.table[c][o] for c, row in coef.items() for o, v in row.items() if v), Fraction(0))
-    uni = sum((v / len(row) for c, row in coef.items() for o, v in row.items() if v), Fraction(0))
-    maxi = {coords.names[i]: sc.outcomes[coords.names[i]][x] for i, x in enumerate(asg)}
-    return Inequality(coef, Fraction(bound), value, uni, maxi)
+    index = {m: i for i, m in enumerate(sc.measurements)}
+    card = [len(sc.outcomes[m]) for m in sc.measurements]
+    D, tabs = b.integer_tables()
+    out, factors = {}, []
+    value_num, uni = 0, Fraction(0)
+    for c, vals in ints.items():
+        vals = [v // g for v in vals]
+        out[c] = dict(zip(sc.joint_outcomes(c), (Fraction(v) for v in vals)))
+        value_num += sum(v * int(x) for v, x in zip(vals, tabs[c].reshape(-1)) if v)
+        uni += Fraction(sum(vals), len(vals))
+        S = tuple(sorted(index[m] for m in c))
+        arr = np.array(vals, dtype=object).reshape([card[index[m]] for m in c])
+        factors.append((S, np.transpose(arr, axes=[c.index(sc.measurements[v]) for v in S])))
+    bound, asg = exact_max(card, factors)
+    maxi = {m: sc.outcomes[m][x] for m, x in zip(sc.measurements, asg)}
+    return Inequality(out, Fraction(bound), Fraction(value_num, D), uni, maxi)
 
 
 def _int_factors(coords, ints):

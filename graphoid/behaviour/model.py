@@ -80,6 +80,27 @@ class Behaviour:
     def p(self, context, outcome) -> Fraction:
         return self.table[tuple(context)][tuple(outcome)]
 
+    def integer_tables(self):
+        """(D, {context: ndarray of integers}) with P(a|c) = array[a] / D exactly; arrays are shaped by the
+        context's outcome sets (int64 when it cannot overflow, Python integers otherwise). Cached."""
+        cached = getattr(self, "_int_tables", None)
+        if cached is not None:
+            return cached
+        import math
+
+        import numpy as np
+        D = 1
+        for row in self.table.values():
+            for q in row.values():
+                D = D * q.denominator // math.gcd(D, q.denominator)
+        dtype = np.int64 if D < (1 << 62) else object
+        out = {}
+        for c, row in self.table.items():
+            vals = [q.numerator * (D // q.denominator) for q in row.values()]
+            out[c] = np.array(vals, dtype=object).astype(dtype).reshape([len(self.scenario.outcomes[m]) for m in c])
+        self._int_tables = (D, out)
+        return self._int_tables
+
     def marginal(self, context, subset) -> dict:
         """Marginal of P(·|context) on the measurements `subset` (a tuple, in that order)."""
         idx = [context.index(m) for m in subset]

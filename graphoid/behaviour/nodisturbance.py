@@ -33,18 +33,37 @@ class Disturbance:
 
 
 def check_no_disturbance(b: Behaviour):
-    """None if no-disturbance holds exactly; otherwise the first Disturbance found."""
-    cs = b.scenario.contexts
+    """None if no-disturbance holds exactly; otherwise the first Disturbance found. Exact: the
+    probabilities are integers over one common denominator, so marginals are integer sums."""
+    import numpy as np
+    sc = b.scenario
+    cs = sc.contexts
+    D, tabs = b.integer_tables()
+    rank = {m: i for i, m in enumerate(sc.measurements)}
+    canon = {}  # each table with its axes in scenario order, so a sum over axes leaves them in that order
+    for c in cs:
+        order = sorted(range(len(c)), key=lambda i: rank[c[i]])
+        canon[c] = (tuple(c[i] for i in order), np.transpose(tabs[c], axes=order))
+    cache: dict = {}
+
+    def marg(c, shared):  # `shared` in scenario order
+        key = (c, shared)
+        if key not in cache:
+            names, arr = canon[c]
+            other = tuple(i for i, m in enumerate(names) if m not in shared)
+            cache[key] = arr.sum(axis=other) if other else arr
+        return cache[key]
+
     for i, c1 in enumerate(cs):
         for c2 in cs[i + 1:]:
-            shared = tuple(m for m in c1 if m in c2)
+            shared = tuple(sorted(set(c1) & set(c2), key=rank.get))
             if not shared:
                 continue
-            m1 = b.marginal(c1, shared)
-            m2 = b.marginal(c2, shared)
-            for o in b.scenario.joint_outcomes(shared):
-                v1, v2 = m1.get(o, Fraction(0)), m2.get(o, Fraction(0))
-                if v1 != v2:
-                    full = lambda m: {k: m.get(k, Fraction(0)) for k in b.scenario.joint_outcomes(shared)}
-                    return Disturbance((c1, c2), shared, o, (v1, v2), (full(m1), full(m2)))
+            m1, m2 = marg(c1, shared), marg(c2, shared)
+            if not np.array_equal(m1, m2):
+                outs = list(b.scenario.joint_outcomes(shared))
+                f1 = [Fraction(int(x), D) for x in m1.reshape(-1)]
+                f2 = [Fraction(int(x), D) for x in m2.reshape(-1)]
+                k = next(j for j in range(len(outs)) if f1[j] != f2[j])
+                return Disturbance((c1, c2), shared, outs[k], (f1[k], f2[k]), (dict(zip(outs, f1)), dict(zip(outs, f2))))
     return None

@@ -7,6 +7,7 @@ depth-first branch and bound over deterministic assignments, all in `fractions.F
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from .model import Behaviour
@@ -26,44 +27,122 @@ def _q(s) -> Fraction:
 
 
 def _context(b: Behaviour, names):
-    for c in b.scenario.contexts:
-        if set(c) == set(names) and len(c) == len(names):
-            return c
+    by_set = getattr(b, "_verify_ctx", None)
+    if by_set is None:
+        by_set = b._verify_ctx = {frozenset(c): c for c in b.scenario.contexts}
+    c = by_set.get(frozenset(names))
+    if c is not None and len(c) == len(names):
+        return c
     raise CertificateError("the certificate names a context not in the scenario: %r" % (names,))
 
 
+def _common_denominator(values) -> int:
+    D = 1
+    for q in values:
+        D = D * q.denominator // math.gcd(D, q.denominator)
+    return D
+
+
 def no_disturbance_holds(b: Behaviour) -> bool:
-    cs = b.scenario.contexts
+    """Every two contexts give the same marginal on their shared measurements (integer sums over the
+    common denominator, so exact)."""
+    import numpy as np
+    D = _common_denominator(q for row in b.table.values() for q in row.values())
+    sc = b.scenario
+    dtype = np.int64 if D < (1 << 62) else object
+    arrays = {}
+    for c, row in b.table.items():  # axes sorted by measurement name
+        arr = np.array([int(q * D) for q in row.values()], dtype=object).astype(dtype)
+        arr = arr.reshape([len(sc.outcomes[m]) for m in c])
+        perm = sorted(range(len(c)), key=lambda i: c[i])
+        arrays[c] = (tuple(c[i] for i in perm), np.transpose(arr, axes=perm))
+    cache: dict = {}
+
+    def marg(c, shared):  # marginal on `shared` (sorted names), axes in that order
+        key = (c, shared)
+        if key not in cache:
+            names, arr = arrays[c]
+            drop = tuple(i for i, m in enumerate(names) if m not in shared)
+            cache[key] = arr.sum(axis=drop) if drop else arr
+        return cache[key]
+
+    cs = sc.contexts
     for i, c1 in enumerate(cs):
         for c2 in cs[i + 1:]:
-            shared = [m for m in c1 if m in c2]
-            if not shared:
-                continue
-            m1, m2 = {}, {}
-            for c, acc in ((c1, m1), (c2, m2)):
-                for o, q in b.table[c].items():
-                    key = tuple(o[c.index(m)] for m in shared)
-                    acc[key] = acc.get(key, 0) + q
-            keys = set(m1) | set(m2)
-            if any(m1.get(k, 0) != m2.get(k, 0) for k in keys):
+            shared = tuple(sorted(set(c1) & set(c2)))
+            if shared and not np.array_equal(marg(c1, shared), marg(c2, shared)):
                 return False
     return True
 
 
 def local_bound(b: Behaviour, coef: dict):
-    """max over deterministic assignments of Σ_c coef[c][λ|c]: (value, assignment), by branch and bound."""
+    """max over deterministic assignments of Σ_c coef[c][λ|c]: (value, assignment). Up to 2^22
+    assignments: all of them, vectorised; beyond: depth-first branch and bound. Integer arithmetic
+    over the common denominator."""
     sc = b.scenario
-    ctxs = [c for c in coef if coef[c]]
-    order = sorted({m for c in ctxs for m in c}, key=lambda m: -sum(m in c for c in ctxs))
+    D = _common_denominator(q for row in coef.values() for q in row.values())
+    icoef = {c: {o: int(q * D) for o, q in row.items()} for c, row in coef.items() if row}
+    ctxs = list(icoef)
+    ms = sorted({m for c in ctxs for m in c}, key=list(sc.measurements).index)
+    total = 1
+    for m in ms:
+        total *= len(sc.outcomes[m])
+    if total <= (1 << 22) and sum(abs(v) for row in icoef.values() for v in row.values()) < (1 << 62):
+        return _brute_bound(sc, icoef, ms, D)
+    return _dfs_bound(sc, icoef, ctxs, D)
+
+
+def _brute_bound(sc, icoef, ms, D):
+    import numpy as np
+    cards = [len(sc.outcomes[m]) for m in ms]
+    total = int(np.prod(cards))
+    col = {m: i for i, m in enumerate(ms)}
+    best, best_i = None, None
+    chunk = 1 << 16
+    tables = []
+    for c, row in icoef.items():
+        radix, r = [], 1
+        for m in reversed(c):
+            radix.append(r)
+            r *= len(sc.outcomes[m])
+        radix = radix[::-1]
+        lut = np.zeros(r, dtype=np.int64)
+        outs = list(sc.joint_outcomes(c))
+        for j, o in enumerate(outs):
+            lut[j] = row.get(o, 0)
+        tables.append(([col[m] for m in c], np.array(radix, dtype=np.int64), lut))
+    for start in range(0, total, chunk):
+        idx = np.arange(start, min(total, start + chunk), dtype=np.int64)
+        digits = np.stack(np.unravel_index(idx, cards), axis=1)  # one row per assignment
+        score = np.zeros(len(idx), dtype=np.int64)
+        for cols, radix, lut in tables:
+            score += lut[digits[:, cols] @ radix]
+        k = int(np.argmax(score))
+        if best is None or int(score[k]) > best:
+            best, best_i = int(score[k]), digits[k]
+    asg = {m: sc.outcomes[m][int(x)] for m, x in zip(ms, best_i)}
+    return Fraction(best, D), asg
+
+
+def _dfs_bound(sc, icoef, ctxs, D):
+    # measurements in an order that closes contexts early (greedy), so the bound prunes
+    left = {m for c in ctxs for m in c}
+    order: list = []
+    while left:
+        done = set(order)
+        m = max(sorted(left), key=lambda x: (sum(1 for c in ctxs if x in c and set(c) - done <= {x}),
+                                              sum(1 for c in ctxs if x in c)))
+        order.append(m)
+        left.discard(m)
     pos = {m: i for i, m in enumerate(order)}
-    closes = {}  # the depth at which each context becomes fully assigned
+    closes: dict = {}  # the depth at which each context becomes fully assigned
     for c in ctxs:
         closes.setdefault(max(pos[m] for m in c), []).append(c)
-    cmax = {c: max(max(coef[c].values(), default=Fraction(0)), Fraction(0)) if len(coef[c]) < _size(sc, c)
-            else max(coef[c].values()) for c in ctxs}
-    rest = [Fraction(0)] * (len(order) + 1)  # optimistic value of contexts closing at depth ≥ d
+    cmax = {c: max(max(icoef[c].values()), 0) if len(icoef[c]) < _size(sc, c) else max(icoef[c].values())
+            for c in ctxs}
+    rest = [0] * (len(order) + 1)  # optimistic value of the contexts closing at depth ≥ d
     for d in range(len(order) - 1, -1, -1):
-        rest[d] = rest[d + 1] + sum((cmax[c] for c in closes.get(d, [])), Fraction(0))
+        rest[d] = rest[d + 1] + sum(cmax[c] for c in closes.get(d, []))
     best = [None, None]
     asg: dict = {}
 
@@ -74,18 +153,19 @@ def local_bound(b: Behaviour, coef: dict):
             best[0], best[1] = acc, dict(asg)
             return
         m = order[d]
+        here = closes.get(d, [])
         for o in sc.outcomes[m]:
             asg[m] = o
-            gain = Fraction(0)
-            for c in closes.get(d, []):
-                gain += coef[c].get(tuple(asg[x] for x in c), Fraction(0))
+            gain = 0
+            for c in here:
+                gain += icoef[c].get(tuple(asg[x] for x in c), 0)
             dfs(d + 1, acc + gain)
         del asg[m]
 
-    dfs(0, Fraction(0))
+    dfs(0, 0)
     if best[0] is None:
         return Fraction(0), {}
-    return best[0], best[1]
+    return Fraction(best[0], D), best[1]
 
 
 def _size(sc, c) -> int:
