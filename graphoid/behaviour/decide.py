@@ -90,6 +90,7 @@ class Result:
     reason: str = ""
     theorem1: dict | None = None             # the summary of checking proofs/theorem1.gph, if run
     seconds: float = 0.0
+    recheck_seconds: float = 0.0             # of which: the independent re-check
 
     @property
     def exit_code(self) -> int:
@@ -190,11 +191,13 @@ def _checked(b, res, reasons):
     if isinstance(res, str):
         reasons.append(res)
         return None
+    t0 = time.perf_counter()
     try:
         verify_certificate(b, res.to_json())
     except CertificateError as e:  # pragma: no cover - would be a bug in one of the two
         reasons.append("certificate failed the independent re-check: %s" % e)
         return None
+    res.recheck_seconds = time.perf_counter() - t0
     return res
 
 

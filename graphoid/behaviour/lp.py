@@ -212,6 +212,8 @@ def solve(coords: Coordinates, time_limit: float = 600.0, batch: int = 64, tol: 
         except TooLarge as e:
             return LPResult("unknown", iterations=it, seconds=time.perf_counter() - t0, message=str(e))
         new = [asg for val, asg in best if val > tol]
+        if len(best) == 1 and new and batch > 1:  # variable elimination returns one column: add its best neighbours
+            new += _neighbours(coords.card, coords.factors(beta), new[0], batch - 1, tol)
         if not new or add(new) == 0:
             break
         if time.perf_counter() - t0 > time_limit:
@@ -229,6 +231,28 @@ def solve(coords: Coordinates, time_limit: float = 600.0, batch: int = 64, tol: 
     return LPResult("optimal", visibility=x[0], columns=cols, weights=x[2:], uniform_weight=x[1], beta=beta,
                     basic=basic, free_rows=free_rows, iterations=it, seconds=time.perf_counter() - t0,
                     pricing=pricing)
+
+
+def _neighbours(card, factors, asg, k, tol):
+    """Up to k assignments one outcome away from `asg` whose reduced cost is still positive."""
+    by_var: dict = {}
+    for S, arr in factors:
+        for v in S:
+            by_var.setdefault(v, []).append((S, arr))
+    base = sum(float(arr[tuple(asg[v] for v in S)]) for S, arr in factors)
+    cand = []
+    for v, fs in by_var.items():
+        here = sum(float(arr[tuple(asg[u] for u in S)]) for S, arr in fs)
+        for x in range(card[v]):
+            if x == asg[v]:
+                continue
+            alt = list(asg)
+            alt[v] = x
+            val = base - here + sum(float(arr[tuple(alt[u] for u in S)]) for S, arr in fs)
+            if val > tol:
+                cand.append((val, tuple(alt)))
+    cand.sort(key=lambda t: -t[0])
+    return [a for _, a in cand[:k]]
 
 
 _banner_done = False

@@ -21,6 +21,7 @@ class CorrelatorForm:
     terms: list            # [(Fraction coefficient, tuple of measurement names)]
     bound: Fraction
     value: Fraction
+    uniform_value: Fraction = Fraction(0)
 
     def to_json(self) -> dict:
         return {"terms": [{"coefficient": str(q), "measurements": list(ms)} for q, ms in self.terms],
@@ -74,7 +75,7 @@ def correlator_form(sc: Scenario, ineq):
     for q, _ in terms:
         g = math.gcd(g, int(q * den))
     k = Fraction(den, g or 1)
-    return CorrelatorForm([(q * k, ms) for q, ms in terms], bound * k, value * k)
+    return CorrelatorForm([(q * k, ms) for q, ms in terms], bound * k, value * k, (ineq.uniform_value - const) * k)
 
 
 def _coef_text(q, first: bool) -> str:
@@ -280,17 +281,19 @@ def plot(res, path: str) -> None:
     name = res.behaviour.source
     if res.inequality is not None:
         i = res.inequality
-        ax.plot([0, 1], [float(i.uniform_value), float(i.value)], color="C0", label="value on v·P + (1−v)·uniform")
-        ax.axhline(float(i.bound), color="C3", linestyle="--", label="local bound %s" % i.bound)
-        ax.plot([1], [float(i.value)], "o", color="C0")
-        ax.annotate("P: %s" % i.value, (1, float(i.value)), textcoords="offset points", xytext=(-60, 6))
+        cf = correlator_form(res.behaviour.scenario, i)
+        form = cf if cf is not None else i
+        lo, hi, bound = float(form.uniform_value), float(form.value), form.bound
+        ax.plot([0, 1], [lo, hi], color="C0", label="value on v·P + (1−v)·uniform")
+        ax.axhline(float(bound), color="C3", linestyle="--", label="local bound %s" % bound)
+        ax.plot([1], [hi], "o", color="C0", label="this behaviour: %s" % form.value)
         cv = i.critical_visibility
         if cv is not None and 0 < cv < 1:
-            ax.axvline(float(cv), color="grey", linestyle=":", label="v = %s" % cv)
+            ax.axvline(float(cv), color="grey", linestyle=":", label="crossing at v = %s" % cv)
         ax.set_xlabel("visibility v")
-        ax.set_ylabel("inequality value")
+        ax.set_ylabel("inequality value (%s form)" % ("correlator" if cf is not None else "probability"))
         ax.set_title("%s: not factorisable" % name)
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc="upper left", fontsize=8)
     elif res.decomposition is not None:
         d = res.decomposition
         ws = [float(w) for w, _ in d.terms[:40]]
