@@ -411,3 +411,34 @@ def test_check_theorem_cites_its_real_status(capsys):
     assert main(["behaviour", "--check-theorem", str(EX / "pr_box.csv")]) == 1
     out = capsys.readouterr().out
     assert "checked in this run: " in out and "0 failed" in out and "graph hypotheses (stated, not checked)" in out
+
+
+def test_mutated_files_give_an_answer_or_a_positioned_error():
+    # random edits of the shipped files: either a clean BehaviourError or a decision, nothing else
+    rng = random.Random(2026)
+    sources = [(p.read_text(), p.suffix) for p in sorted(EX.iterdir()) if p.name != "peres_mermin.json"]
+    alphabet = "0123456789/.,-+ \n#{}[]\":xeAB"
+    decided = errors = 0
+    for i in range(150):
+        text, suffix = sources[i % len(sources)]
+        chars = list(text)
+        for _ in range(rng.randint(1, 3)):
+            k = rng.randrange(len(chars))
+            op = rng.random()
+            if op < 0.4:
+                chars[k] = rng.choice(alphabet)
+            elif op < 0.7:
+                del chars[k]
+            else:
+                chars.insert(k, rng.choice(alphabet))
+        try:
+            b = parse_json("".join(chars), "m.json") if suffix == ".json" else parse_csv("".join(chars), "m.csv")
+        except BehaviourError as e:
+            assert e.where.startswith(("m.json", "m.csv")), e.render()
+            errors += 1
+            continue
+        r = decide(b)
+        assert r.answer in ("factorisable", "not factorisable", "disturbing")
+        assert verify_certificate(b, r.to_json()) == r.answer
+        decided += 1
+    assert errors > 20 and decided > 5

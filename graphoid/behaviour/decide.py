@@ -104,10 +104,13 @@ class Result:
         if self.answer == "factorisable":
             d = self.decomposition
             n = len(d.terms)
-            parts = "%d deterministic global assignment%s" % (n, "" if n == 1 else "s")
+            bits = []
+            if n:
+                bits.append("%d deterministic global assignment%s" % (n, "" if n == 1 else "s"))
             if d.uniform_weight:
-                parts += " and weight %s spread evenly over all %d assignments" % (
-                    d.uniform_weight, self.behaviour.scenario.n_assignments())
+                bits.append("weight %s spread evenly over all %d deterministic assignments" % (
+                    d.uniform_weight, self.behaviour.scenario.n_assignments()))
+            parts = " and ".join(bits)
             return ("no-disturbance holds (Definition 2) and the behaviour is factorisable (Definition 3): it is a "
                     "mixture of %s with rational weights that reproduces every entry exactly, a global section "
                     "(Fine–Abramsky–Brandenburger), so it is KS-noncontextual (Definition 4) and violates no "
