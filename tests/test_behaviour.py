@@ -442,3 +442,32 @@ def test_mutated_files_give_an_answer_or_a_positioned_error():
         assert verify_certificate(b, r.to_json()) == r.answer
         decided += 1
     assert errors > 20 and decided > 5
+
+
+def test_support_fallback_reproduces_a_local_table():
+    # the second way to an exact decomposition (used when the LP's basis does not solve exactly)
+    from graphoid.behaviour.decide import _support_decomposition
+    from graphoid.behaviour.lp import Coordinates, solve
+    for b in (load_behaviour(str(EX / "local.csv")), F.chained(3, Fraction(2, 3))):
+        coords = Coordinates(b)
+        lp = solve(coords)
+        res = _support_decomposition(b, coords, lp, {})
+        assert not isinstance(res, str), res
+        assert verify_certificate(b, res.to_json()) == "factorisable"
+    pr = F.pr_box()  # and it does not invent one where there is none
+    coords = Coordinates(pr)
+    assert isinstance(_support_decomposition(pr, coords, solve(coords), {}), str)
+
+
+def test_strict_resolve_from_found_columns_gives_the_same_certificates():
+    # the refinement step: re-solving from the columns found, tighter tolerances, primal simplex
+    from graphoid.behaviour.decide import _try_decomposition, _try_inequality
+    from graphoid.behaviour.lp import Coordinates, solve
+    for b, attempt, want in ((load_behaviour(str(EX / "local.csv")), _try_decomposition, "factorisable"),
+                             (load_behaviour(str(EX / "kcbs.csv")), _try_inequality, "not factorisable")):
+        coords = Coordinates(b)
+        lp = solve(coords)
+        lp2 = solve(coords, extra_columns=lp.columns, strict=True)
+        assert lp2.status == "optimal" and abs(lp2.visibility - lp.visibility) < 1e-9
+        res = attempt(b, coords, lp2, {})
+        assert verify_certificate(b, res.to_json()) == want

@@ -235,6 +235,14 @@ def _decide(b: Behaviour, time_limit: float, method: str = "auto") -> Result:
             res = _checked(b, attempt(b, coords, lp, info), reasons)
             if res is not None:
                 return res
+        # refine: re-solve from the columns found, with tighter tolerances and the primal simplex
+        lp2 = solve(coords, time_limit=time_limit, extra_columns=lp.columns, strict=True)
+        if lp2.status == "optimal":
+            info2 = dict(info, refined=True, seconds=round(lp.seconds + lp2.seconds, 4))
+            for attempt in attempts:
+                res = _checked(b, attempt(b, coords, lp2, info2), reasons)
+                if res is not None:
+                    return res
     else:
         reasons.append(lp.message or "the LP did not finish")
     if method == "auto" and b.scenario.n_assignments() <= SMALL:
@@ -256,6 +264,67 @@ def _try_witness(b):
 
 
 def _try_decomposition(b, coords, lp, info):
+    """The exact solution on the LP's final basis; failing that, on the LP's support."""
+    res = _basis_decomposition(b, coords, lp, info)
+    if isinstance(res, str):
+        res2 = _support_decomposition(b, coords, lp, info)
+        return res2 if not isinstance(res2, str) else "%s; %s" % (res, res2)
+    return res
+
+
+def _support_decomposition(b, coords, lp, info, tol: float = 1e-9):
+    """Columns with LP weight > tol (and the uniform column): solve Σ_j x_j a_j = t exactly (every
+    coordinate row, sympy over ℚ); free variables, if any, are fixed at the LP's rationalised values.
+    Accepted (by the caller's re-check) only if the weights are ≥ 0 and reproduce the table."""
+    from sympy import QQ
+    from sympy.polys.matrices import DomainMatrix
+    J = [k for k, w in enumerate(lp.weights) if w > tol]
+    use_u = lp.uniform_weight > tol
+    if not J and not use_u:
+        return "the LP's support is empty"
+    n = len(J) + use_u
+    if coords.nrows * n > 4_000_000:
+        return "the LP's support is too large for the exact solve (%d columns)" % n
+    rows = coords.columns(np.array([lp.columns[k] for k in J], dtype=np.int64)) if J else []
+    m = coords.nrows
+    entries: dict = {}
+    for j, rs in enumerate(rows):
+        for r in rs:
+            entries.setdefault(r, {})[j] = QQ(1)
+    if use_u:
+        for r in range(m):
+            x = _uniform_row(coords, r)
+            entries.setdefault(r, {})[n - 1] = QQ(x.numerator, x.denominator)
+    for r in range(m):
+        x = coords.exact_target(r)
+        if x:
+            entries.setdefault(r, {})[n] = QQ(x.numerator, x.denominator)
+    M = DomainMatrix(entries, (m, n + 1), QQ)
+    R, pivots = M.rref()
+    if n in pivots:
+        return "the LP's support cannot reproduce the table"
+    lpval = [lp.weights[k] for k in J] + ([lp.uniform_weight] if use_u else [])
+    free = [j for j in range(n) if j not in pivots]
+    x = [Fraction(0)] * n
+    for j in free:
+        x[j] = Fraction(lpval[j]).limit_denominator(10 ** 6)
+    Rl = R.to_list()
+    for i, pj in enumerate(pivots):
+        row = Rl[i]
+        val = Fraction(int(row[n].numerator), int(row[n].denominator))
+        for j in free:
+            if row[j]:
+                val -= Fraction(int(row[j].numerator), int(row[j].denominator)) * x[j]
+        x[pj] = val
+    if any(w < 0 for w in x):
+        return "the exact solution on the LP's support has a negative weight"
+    names, outcomes = coords.names, b.scenario.outcomes
+    terms = [(w, {mm: outcomes[mm][v] for mm, v in zip(names, lp.columns[k])}) for k, w in zip(J, x) if w]
+    terms.sort(key=lambda t: -t[0])
+    return Result(b, "factorisable", decomposition=Decomposition(terms, x[-1] if use_u else Fraction(0)), lp=info)
+
+
+def _basis_decomposition(b, coords, lp, info):
     from sympy import QQ
     from sympy.polys.matrices import DomainMatrix
     J = lp.basic
