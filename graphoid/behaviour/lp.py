@@ -158,13 +158,16 @@ class LPResult:
 
 
 def solve(coords: Coordinates, time_limit: float = 600.0, batch: int = 64, tol: float = 1e-9,
-          extra_columns=()) -> LPResult:
+          extra_columns=(), strict: bool = False) -> LPResult:
+    """strict: tighter tolerances and the primal simplex (the retry when an exact solve failed)."""
     import highspy
     t0 = time.perf_counter()
     h = new_highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-    h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+    h.setOptionValue("primal_feasibility_tolerance", 1e-12 if strict else 1e-10)
+    h.setOptionValue("dual_feasibility_tolerance", 1e-12 if strict else 1e-10)
+    if strict:
+        h.setOptionValue("simplex_strategy", 4)
+        h.setOptionValue("presolve", "off")
     m = coords.nrows
     t, u = coords.target, coords.uniform
     inf = highspy.kHighsInf
