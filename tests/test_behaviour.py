@@ -471,3 +471,15 @@ def test_strict_resolve_from_found_columns_gives_the_same_certificates():
         assert lp2.status == "optimal" and abs(lp2.visibility - lp.visibility) < 1e-9
         res = attempt(b, coords, lp2, {})
         assert verify_certificate(b, res.to_json()) == want
+
+
+def test_hostile_sizes_are_refused_with_a_position():
+    with pytest.raises(BehaviourError) as ei:
+        parse_csv("outcomes,0,1\nmeasurements,A,B\ncontext,A,B\ntable,A,B\n0,0,1e999999999\n", "x.csv")
+    assert ei.value.render().startswith("x.csv:5:5: error: exponent out of range")
+    names = ["M%d" % i for i in range(20)]
+    text = "outcomes,0,1\nmeasurements,%s\ncontext,%s\ntable,%s\n%s,1\n" % (
+        ",".join(names), ",".join(names), ",".join(names), ",".join("0" * 20))
+    with pytest.raises(BehaviourError) as ei:
+        parse_csv(text, "x.csv")
+    assert ei.value.render().startswith("x.csv:3:1: error: context (M0,") and "1048576 joint outcomes" in ei.value.message

@@ -9,6 +9,8 @@ from fractions import Fraction
 
 from .model import Behaviour, BehaviourError, Scenario, canonical_label
 
+MAX_CONTEXT = 1 << 16   # joint outcomes of one context
+MAX_TABLE = 1 << 22     # table entries in all
 _NAME = re.compile(r"^[A-Za-z_\u0370-\u03ff][\w\u0370-\u03ff'.\-]*$")
 
 
@@ -21,8 +23,11 @@ def parse_number(text, where: str) -> Fraction:
         raise BehaviourError("floats are not exact; give the probability as a string such as '3/8'", where)
     s = str(text).strip()
     try:
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?", s):
+        mt = re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE]([+-]?\d+))?(/\d+)?", s)
+        if not mt or len(s) > 1000:
             raise ValueError
+        if mt.group(4) is not None and abs(int(mt.group(4))) > 400:
+            raise BehaviourError("exponent out of range in %r" % s, where)
         q = Fraction(s)
     except (ValueError, ZeroDivisionError):
         raise BehaviourError("bad number %r (write a rational such as 3/8 or a decimal such as 0.375)" % s,
@@ -44,6 +49,15 @@ def finish_rows(sc: Scenario, rows: dict, where_ctx, where_row) -> dict:
     """Common checks: nonnegative entries, every context present, each sums to exactly 1.
     rows: Context -> {Outcome: Fraction} (missing joint outcomes are 0)."""
     table = {}
+    total = 0
+    for c in sc.contexts:
+        size = 1
+        for m in c:
+            size *= len(sc.outcomes[m])
+        total += size
+        if size > MAX_CONTEXT or total > MAX_TABLE:
+            raise BehaviourError("context %s has %d joint outcomes; the table may have at most %d per context and %d "
+                                 "in all" % (_fmt_ctx(c), size, MAX_CONTEXT, MAX_TABLE), where_ctx(c))
     for c in sc.contexts:
         if c not in rows:
             raise BehaviourError("context %s has no probability table" % _fmt_ctx(c), where_ctx(c))
