@@ -353,7 +353,8 @@ def test_json_syntax_error_has_line_and_column():
     assert ei.value.render().startswith("x.json:2:24: error: invalid JSON")
 
 
-@pytest.mark.parametrize("text,suffix", [(BAD_CSV[0][0], ".csv"), (BAD_JSON[0][0], ".json"), ("\x00\xff", ".csv")])
+@pytest.mark.parametrize("text,suffix", [(BAD_CSV[0][0], ".csv"), (BAD_JSON[0][0], ".json"), ("\x00\xff", ".csv"),
+                                         ("[" * 100000 + "]" * 100000, ".json")])
 def test_cli_bad_input_exits_2_without_traceback(tmp_path, capsys, text, suffix):
     f = tmp_path / ("bad" + suffix)
     f.write_text(text)

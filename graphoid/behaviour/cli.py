@@ -29,6 +29,9 @@ def behaviour_main(args) -> int:
     except BehaviourError as e:
         print(e.render() if e.where else "graphoid: error: %s" % e.message, file=sys.stderr)
         return EXIT_USAGE
+    except RecursionError:
+        print("%s: error: the JSON is nested too deeply" % args.file, file=sys.stderr)
+        return EXIT_USAGE
     res = decide(b, time_limit=args.time_limit, check_theorem=args.check_theorem)
     if args.json:
         print(json.dumps(res.to_json(), indent=2, ensure_ascii=False))
