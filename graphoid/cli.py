@@ -194,6 +194,19 @@ def build_parser() -> argparse.ArgumentParser:
     cc.add_argument("--json", action="store_true")
     cc.set_defaults(func=_delegate("graphoid.graphs.cli", "classcheck_main"))
 
+    bh = sub.add_parser("behaviour", help="decide no-disturbance and factorisability of a behaviour table, "
+                        "with an exact certificate (docs/behaviour.md)")
+    bh.add_argument("file", metavar="FILE", help="a scenario and behaviour, CSV or JSON")
+    bh.add_argument("--format", choices=["csv", "json"], help="default: by extension, else by content")
+    bo = bh.add_mutually_exclusive_group()
+    bo.add_argument("--json", action="store_true", help="the full certificate, exact numbers as strings")
+    bo.add_argument("--latex", action="store_true", help="a LaTeX document with the inequality or decomposition")
+    bh.add_argument("--plot", metavar="OUT.png|OUT.svg", help="plot the behaviour against the local bound")
+    bh.add_argument("--check-theorem", action="store_true",
+                    help="also check proofs/theorem1.gph now and cite its status in the conclusion")
+    bh.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
+    bh.set_defaults(func=_delegate("graphoid.behaviour.cli", "behaviour_main"))
+
     rc = sub.add_parser("recheck", help="re-verify a certificate with the independent checker")
     rc.add_argument("certificate", metavar="CERT.json")
     rc.add_argument("--script", action="append", default=[], metavar="FILE.gph",
