@@ -24,11 +24,13 @@ def parse_statement(text: str, variables=None):
     """Parse one statement. Without `variables`, juxtaposed single letters are separate variables."""
     from .syntax.parser import parse_statement_tree
     from .syntax.resolve import Env, Resolver
-    env = Env(implicit=variables is None)
+    from .syntax.names import implicit_names
+    tree = parse_statement_tree(text)
+    env = Env(implicit=variables is None, implicit_names=implicit_names(tree))
     for v in variables or ():
         env.scalars[v] = False
         env.decl.scalar_names.add(v)
-    return Resolver(env).statement(parse_statement_tree(text))
+    return Resolver(env).statement(tree)
 
 
 def prove(query: str, axioms: str = "semigraphoid", budget_s: float = 10.0):

@@ -29,6 +29,7 @@ RULE_ALIASES = {
     "instantiate": "instantiate", "inst": "instantiate",
     "generalize": "generalize", "generalise": "generalize",
     "auto": "auto",
+    "d_connection": "d_connection", "dcon": "d_connection", "d_con": "d_connection", "active_path": "d_connection",
     "nonadjacent": "nonadjacent", "non_adjacency": "nonadjacent", "adjacency": "nonadjacent",
     "factorisation": "factorisation", "factorization": "factorisation",
 }
@@ -43,7 +44,12 @@ def _auto(checker, item, claim, refs):
     return auto_rule(checker, item, claim, refs)
 
 
-EXTRA_RULES: dict = {"auto": _auto}
+def _d_connection(checker, item, claim, refs):
+    from .newcomer_steps import d_connection_step
+    return d_connection_step(checker, item, claim, refs)
+
+
+EXTRA_RULES: dict = {"auto": _auto, "d_connection": _d_connection}
 
 
 @dataclass
@@ -303,6 +309,8 @@ class Checker:
                     sub_item = Item("have", item.line, item.col, label=lab, rule="factorisation", text=item.text)
                     self._record(sub_item, sub, "verified", t0)
                 fact = facts[-1]
+            elif rule == "d_separation" and type(claim).__name__ == "NotCI":
+                fact = EXTRA_RULES["d_connection"](self, item, claim, refs)
             elif rule == "d_separation":
                 gname = refs[0].name if refs else (claim.graph if isinstance(claim, CI) else None)
                 g = self.env.graph(gname) if gname else None
@@ -430,6 +438,8 @@ class Checker:
 
 def check_text(text: str, file: str = "<input>", max_n: int | None = None) -> ProofReport:
     """Parse and check a script; parse errors become a failed report, never an exception."""
+    from .syntax.parser import strip_bom
+    text = strip_bom(text)
     try:
         script = parse_script(text, file)
     except GphError as e:

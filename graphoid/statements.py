@@ -33,6 +33,25 @@ class CI:
 
 
 @dataclass(frozen=True)
+class NotCI:
+    """(X ⊥̸⊥ Y | Z)_d: X and Y are d-connected given Z in `ci.graph` (the negation of `ci`).
+    Only the d-separation form exists; the kernel verifies it by exhibiting an active path."""
+    ci: CI
+
+    @property
+    def dsep(self) -> bool:
+        return self.ci.dsep
+
+    @property
+    def graph(self):
+        return self.ci.graph
+
+    @property
+    def concrete(self) -> bool:
+        return self.ci.concrete
+
+
+@dataclass(frozen=True)
 class Binder:
     """`γ ⊆ I` (kind 'subset') or `i ∈ I_C` (kind 'member')."""
     name: str
@@ -184,6 +203,8 @@ def schema_text(s: Schema, decl=None) -> str:
 def statement_text(s, decl=None) -> str:
     if isinstance(s, CI):
         return ci_text(s, decl)
+    if isinstance(s, NotCI):
+        return ci_text(s.ci, decl).replace(" ⊥⊥ ", " ⊥̸⊥ ", 1)
     if isinstance(s, Schema):
         return schema_text(s, decl)
     return graph_fact_text(s, decl)

@@ -267,6 +267,8 @@ def statement_latex(stmt, decl=None) -> str:
     notation; any other kind is shown as escaped text."""
     if isinstance(stmt, CI):
         return ci_latex(stmt, decl)
+    if isinstance(stmt, _statements.NotCI):   # d-connection: the negated independence sign
+        return ci_latex(stmt.ci, decl).replace(INDEP, r"\not\perp\!\!\!\perp", 1)
     if isinstance(stmt, Schema):
         binders = ", ".join("%s %s %s" % (name_math(b.name), r"\subseteq" if b.kind == "subset" else r"\in",
                                           index_latex(b.domain)) for b in stmt.binders)

@@ -14,6 +14,7 @@ from ..graphs.dag import DAG, AbstractGraph, ChainedGraph, is_chained
 from ..sets import Obligation, SetTheory, VarSet, index_vars
 from ..statements import (CI, Chained, Determines, NoEdge, Positive, Principle, Schema, Semantics, instantiate_ci,
                           set_text, statement_text)
+from .dconnection import DConnectionRules
 from .fact import _MINT, Fact
 
 
@@ -25,7 +26,7 @@ class RuleError(Exception):
         self.obligations = tuple(obligations)
 
 
-class Kernel:
+class Kernel(DConnectionRules):
     """Owns the set theory (declarations of families, index sets) that side conditions use."""
 
     def __init__(self, sets: SetTheory | None = None):

@@ -26,15 +26,21 @@ class QueryError(Exception):
 
 def parse_query(text: str):
     """'P1, P2 ⊢ G' → ([CI...], CI, variables). Juxtaposed single letters are separate variables."""
+    from ..syntax.names import implicit_names
     tree = parse_query_tree(text)
-    env = Env(implicit=True)
+    env = Env(implicit=True, implicit_names=implicit_names(tree))
     rs = Resolver(env)
     stmts = [c for c in tree.children if c is not None and not hasattr(c, "type")]
+    negated: set[int] = set()
     out = []
+    from ..statements import NotCI
     for t in stmts:
         if t.data == "schema":
             raise QueryError("queries take plain c.i. statements, not 'for all' schemas")
         c = rs.statement(t)
+        if isinstance(c, NotCI):   # d-connection: only decided in a graph (--graph)
+            c = c.ci
+            negated.add(len(out))
         if not c.concrete:
             raise QueryError("queries take concrete variables")
         out.append(c)
@@ -52,6 +58,7 @@ def parse_query(text: str):
                                  % (ci_text(c), na, nb, ", ".join(sorted(common))))
         if not c.x.scalars or not c.y.scalars:
             raise QueryError("%s: both sides of ⊥⊥ must be nonempty" % ci_text(c))
+    out = [NotCI(c) if i in negated else c for i, c in enumerate(out)]
     return out[:-1], out[-1], variables
 
 
@@ -117,6 +124,11 @@ def prove_main(args) -> int:
         except QueryError as e:
             print("graphoid: error: %s" % e, file=sys.stderr)
             return EXIT_USAGE
+    from ..statements import NotCI
+    if any(isinstance(c, NotCI) for c in premises + [goal]):
+        print("graphoid: error: a d-connection (X ⊥̸⊥ Y | Z) is decided in one graph: add --graph FILE|EDGES",
+              file=sys.stderr)
+        return EXIT_USAGE
     from . import decide
     triples = [c.triple() for c in premises]
     try:
@@ -201,44 +213,24 @@ def _print_text(out: dict, res) -> None:
 
 
 def _prove_in_graph(args, premises, goal) -> int:
-    """d-separation in one DAG: the goal is read off the graph by the kernel."""
-    from ..statements import CI as _CI
+    """Each premise and the goal decided in one DAG by the kernel (d-separation or an active path).
+    'proved' only when the goal holds; a failing premise is reported, never a vacuous proof."""
+    from .graphquery import GraphInputError, decide_in_graph
     g = _graph_from_arg(args.graph)
-    k = Kernel()
-
-    def as_d(c):
-        return _CI(c.x, c.y, c.z, True, g.name)
-
-    out: dict = {"query": args.query, "graph": sorted([list(e) for e in g.edges])}
-    missing = sorted(set().union(*(c.x.scalars | c.y.scalars | c.z.scalars for c in premises + [goal])) - set(g.nodes))
-    if missing:
-        raise QueryError("not vertices of the graph: " + ", ".join(missing))
-    failing = []
-    for p in premises:
-        try:
-            k.d_separation(g, as_d(p))
-        except RuleError:
-            failing.append(ci_text(p))
     try:
-        k.d_separation(g, as_d(goal))
-        out["status"] = "proved"
-        out["proof"] = "%s read off the graph by d-separation (kernel-checked)" % ci_text(as_d(goal))
-        code = EXIT_OK
-    except RuleError as e:
-        if failing:
-            out["status"] = "proved"
-            out["proof"] = ("vacuously: the premise%s %s do%s not hold in this graph"
-                            % ("" if len(failing) == 1 else "s", ", ".join(failing), "es" if len(failing) == 1 else ""))
-            code = EXIT_OK
-        else:
-            out["status"] = "refuted"
-            out["counter_model"] = "the graph itself: every premise is a d-separation in it, the goal is not (%s)" % e
-            code = EXIT_FAIL
+        ans = decide_in_graph(premises, goal, g)
+    except (GraphInputError, RuleError) as e:
+        raise QueryError(str(e)) from None
+    out = dict(ans.to_json(), query=args.query, script=ans.script())
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
+    elif args.latex:
+        from ..export.latex import document
+        from ..script import check_text
+        sys.stdout.write(document(check_text(ans.script(), "graph query")))
     else:
-        print(out["status"] + ": " + out.get("proof", out.get("counter_model", "")))
-    return code
+        print("\n".join(ans.lines()))
+    return EXIT_OK if ans.status == "proved" else EXIT_FAIL
 
 
 def models_main(args) -> int:

@@ -97,6 +97,7 @@ def _error_from_lark(e: UnexpectedInput, text: str, file: str) -> GphError:
 
 
 def _parse(text: str, start: str, file: str) -> Tree:
+    text = strip_bom(text)
     if len(text) > MAX_SOURCE_CHARS:
         raise GphError(file, 1, 1, "input is %d characters; the limit is %d" % (len(text), MAX_SOURCE_CHARS))
     try:
@@ -107,7 +108,13 @@ def _parse(text: str, start: str, file: str) -> Tree:
         raise GphError(file, 1, 1, "input is nested too deeply to parse") from None
 
 
+def strip_bom(text: str) -> str:
+    """A UTF-8 byte-order mark (editors on Windows write one) is not part of the script."""
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 def parse_script(text: str, file: str = "<input>") -> Script:
+    text = strip_bom(text)
     tree = _parse(text, "start", file)
     return Script(file, text, tuple(items_from_tree(tree, file, text)))
 
