@@ -173,6 +173,17 @@ def build_parser() -> argparse.ArgumentParser:
     cc.add_argument("--json", action="store_true")
     cc.set_defaults(func=_delegate("graphoid.graphs.cli", "classcheck_main"))
 
+    ds = sub.add_parser("dsep", help="graph queries: implied d-separations, a minimal separating set, "
+                                     "back-door adjustment sets (each re-checked by the kernel)")
+    ds.add_argument("what", choices=["implied", "separator", "adjust"])
+    ds.add_argument("x", nargs="?", metavar="X", help="separator/adjust: the first set (exposure), e.g. X or 'X1, X2'")
+    ds.add_argument("y", nargs="?", metavar="Y", help="separator/adjust: the second set (outcome)")
+    ds.add_argument("--graph", required=True, metavar="FILE|EDGES|DAGITTY")
+    ds.add_argument("--all", action="store_true", help="implied: one statement per non-adjacent pair instead of the basis")
+    ds.add_argument("--script", action="store_true", help="print the answer as a script `graphoid check` verifies")
+    ds.add_argument("--json", action="store_true")
+    ds.set_defaults(func=_delegate("graphoid.graphs.queries", "dsep_main"))
+
     rc = sub.add_parser("recheck", help="re-verify a certificate with the independent checker")
     rc.add_argument("certificate", metavar="CERT.json")
     rc.set_defaults(func=_delegate("graphoid.recheck", "recheck_main"))

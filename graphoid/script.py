@@ -123,6 +123,11 @@ class Checker:
                     nodes.append(v)
             env.graphs[name] = DAG(name, tuple(nodes), tuple(dict.fromkeys(item.edges)),
                                    frozenset(v for v in nodes if env.scalars.get(v)))
+            self._acyclic_at_declaration(item, env.graphs[name])
+        elif k == "decl_dagitty":
+            from .graphs.dagitty import declare_dagitty
+            declare_dagitty(self, item)
+            self._acyclic_at_declaration(item, env.graphs[item.label])
         elif k == "decl_chain":
             blocks = []
             for b in item.trees:
@@ -178,6 +183,14 @@ class Checker:
             (name, line, col), = item.names
             d.index_vars[name] = rs.index(item.trees[0])
         self.report.declarations += 1
+
+    def _acyclic_at_declaration(self, item: Item, g):
+        """A cycle or self-loop is reported where the graph is declared, not where it is first used
+        (the graph stays declared, so later steps that use it fail with the kernel's reason too)."""
+        cyc = g.find_cycle()
+        if cyc:
+            what = "a self-loop %s -> %s" % (cyc[0], cyc[0]) if len(cyc) == 2 else "the cycle " + " -> ".join(cyc)
+            raise self.err(item.line, item.col, "graph %s is not acyclic: it has %s" % (g.name, what))
 
     def declare_class(self, item: Item):
         from .graphs.classes import SetLink

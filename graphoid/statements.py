@@ -31,6 +31,13 @@ class CI:
     def triple(self) -> tuple[frozenset, frozenset, frozenset]:
         return (self.x.scalars, self.y.scalars, self.z.scalars)
 
+    def __str__(self) -> str:            # print(statement): the concrete syntax, (A ⊥⊥ CD | B)
+        return ci_text(self)
+
+    def _repr_latex_(self) -> str:       # Jupyter: the paper's notation
+        from .export.latex import statement_latex
+        return "$" + statement_latex(self) + "$"
+
 
 @dataclass(frozen=True)
 class NotCI:
@@ -50,6 +57,13 @@ class NotCI:
     def concrete(self) -> bool:
         return self.ci.concrete
 
+    def __str__(self) -> str:
+        return statement_text(self)
+
+    def _repr_latex_(self) -> str:
+        from .export.latex import statement_latex
+        return "$" + statement_latex(self) + "$"
+
 
 @dataclass(frozen=True)
 class Binder:
@@ -64,6 +78,9 @@ class Schema:
     """∀ binders. body — a statement schema such as (7): for all γ ⊆ I, (A_γ ⊥ X_{\\γ} | X_γ)_d."""
     binders: tuple[Binder, ...]
     body: CI
+
+    def __str__(self) -> str:
+        return statement_text(self)
 
     @property
     def dsep(self) -> bool:

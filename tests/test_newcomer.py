@@ -178,3 +178,181 @@ def test_d_connection_goal_in_a_graph_query(capsys):
     assert code == 0 and "active path X <- U1 -> M <- U2 -> Y" in out
     code, out, err = run(["prove", "(X ⊥̸⊥ Y | M)"], capsys)
     assert code == 2 and "--graph" in err
+
+
+# -- Missing-1: dagitty syntax, networkx and pgmpy ---------------------------------------------------
+
+DAGITTY_SCRIPT = """graph G: dag { X [exposure]; Y [outcome]; U [latent]; X -> M -> Y; U -> X; U -> Y }
+have (1): (X ⊥⊥ Y | M, U)_d in G by d_separation(G)
+have (2): (X ⊥̸⊥ Y | M)_d in G by d_connection(G)
+graph H = dagitty "dag { A <-> B; {A B} -> C }"
+have (3): (A ⊥̸⊥ B)_d in H by d_connection(H)
+have (4): (A ⊥⊥ B)_d in H by d_separation(H)
+"""
+
+
+def test_dagitty_graphs_in_a_script():
+    rep = check_text(DAGITTY_SCRIPT)
+    assert [s.status for s in rep.steps] == ["verified", "verified", "verified", "failed"]
+    assert rep.env.graphs["G"].latent == {"U"}
+    h = rep.env.graphs["H"]
+    (lam,) = h.latent                     # A <-> B is a latent common cause
+    assert {(lam, "A"), (lam, "B"), ("A", "C"), ("B", "C")} == set(h.edges)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("graph G: dag { X -- Y }", "1:18: dagitty edge X -- Y is not directed"),
+    ("graph G: dag { X_1 -> Y }", "1:16: dagitty name 'X_1' cannot be used"),
+    ("graph G = dagitty 'dag { A -> B -> A }'", "1:1: graph G is not acyclic: it has the cycle A -> B -> A"),
+])
+def test_bad_dagitty_graphs_are_positioned_errors(text, message):
+    rep = check_text(text, "g.gph")
+    assert not rep.ok
+    got = ["%d:%d: %s" % (e.line, e.col, e.message) for e in rep.errors()]
+    assert any(g.startswith(message) for g in got), got
+
+
+def test_dagitty_in_prove_graph(capsys):
+    code, out, _ = run(["prove", "--graph", "dag { X -> M -> Y; U [latent]; U -> X; U -> Y }", "(X ⊥ Y | M)"], capsys)
+    assert code == 1 and "active path X <- U -> Y" in out
+    code, out, _ = run(["prove", "--graph", "dag { X -> M -> Y }", "(X ⊥ Y | M)"], capsys)
+    assert code == 0
+
+
+def test_real_networkx_and_pgmpy_graphs_round_trip():
+    import graphoid
+    from pgmpy.base import DAG as PDAG
+    from pgmpy.models import DiscreteBayesianNetwork
+    nxg = nx.DiGraph([("U", "X"), ("U", "Y"), ("X", "M"), ("M", "Y")])
+    nxg.nodes["U"]["latent"] = True
+    g = graphoid.from_networkx(nxg)
+    assert g.latent == {"U"} and set(g.edges) == set(nxg.edges)
+    back = graphoid.to_networkx(g)
+    assert set(back.edges) == set(nxg.edges) and back.nodes["U"]["latent"] is True
+    model = DiscreteBayesianNetwork([("U", "X"), ("U", "Y"), ("X", "M"), ("M", "Y")], latents={"U"})
+    p = graphoid.from_pgmpy(model)
+    assert p.latent == {"U"} and set(p.edges) == set(model.edges())
+    out = graphoid.to_pgmpy(p)
+    assert isinstance(out, PDAG) and out.latents == {"U"} and set(out.edges()) == set(model.edges())
+    # the same answers as pgmpy's own d-separation test, on pgmpy's own object
+    for x, y, z in [("X", "Y", {"M"}), ("X", "Y", {"M", "U"}), ("U", "M", {"X"})]:
+        ans = graphoid.prove("(%s ⊥ %s | %s)" % (x, y, ", ".join(sorted(z))) if len(z) > 1 else
+                             "(%s ⊥ %s | %s)" % (x, y, next(iter(z))), graph=model)
+        assert (ans.status == "proved") == (not model.is_dconnected(x, y, observed=list(z)))
+
+
+def test_graphs_that_are_not_dags_are_refused():
+    import graphoid
+    with pytest.raises(ValueError, match="cycle"):
+        graphoid.from_networkx(nx.DiGraph([("A", "B"), ("B", "A")]))
+    with pytest.raises(ValueError, match="undirected"):
+        graphoid.from_networkx(nx.Graph([("A", "B")]))
+    with pytest.raises(ValueError, match="relabel"):
+        graphoid.from_networkx(nx.DiGraph([(1, 2)]))
+
+
+# -- Missing-5: readable results from Python --------------------------------------------------------
+
+def test_python_prove_results_and_statements_print_readably():
+    import graphoid
+    s = graphoid.parse_statement("(A ⊥⊥ CD | B)")
+    assert str(s) == "(A ⊥⊥ CD | B)" and "\\perp" in s._repr_latex_()
+    r = graphoid.prove("(A ⊥ B | C), (A ⊥ C) ⊢ (A ⊥ B)")
+    assert str(r).startswith("proved under the semigraphoid axioms") and "contraction" in str(r)
+    assert "```" in r._repr_markdown_()
+    a = graphoid.prove("(X ⊥ Y | M)", graph="X -> M, M -> Y")
+    assert a.status == "proved" and str(a).startswith("proved: the goal")
+    with pytest.raises(ValueError, match="graph"):
+        graphoid.prove("(X ⊥̸⊥ Y)")
+
+
+# -- Broken-6: cycles at the declaration, BOM and ∣ -----------------------------------------------------
+
+def test_a_self_loop_is_reported_at_the_declaration():
+    rep = check_text("variables A, B\ngraph G: A -> B, B -> B\n", "g.gph")
+    assert str(rep.errors()[0]) == "g.gph:2:1: error: graph G is not acyclic: it has a self-loop B -> B"
+
+
+def test_bom_and_divides_sign_are_accepted(tmp_path, capsys):
+    f = tmp_path / "bom.gph"
+    f.write_bytes("\ufeffvariables A, B, C\nassume (p): (A ⊥⊥ B ∣ C)\nhave (1): (B ⊥⊥ A ∣ C) by symmetry(p)\n".encode("utf-8"))
+    assert main(["check", str(f)]) == 0, capsys.readouterr().out
+    code, out, _ = run(["prove", "(A ⊥ B ∣ C) ⊢ (B ⊥ A ∣ C)"], capsys)
+    assert code == 0
+
+
+# -- Missing-3: graph queries -----------------------------------------------------------------------
+
+def _is_dsep(g, x, y, z):
+    return nx.is_d_separator(g.nx(), set(x), set(y), set(z))
+
+
+def test_implied_basis_and_pairs_hold_and_are_kernel_checked_on_random_dags():
+    from graphoid.graphs.queries import implied
+    rng = random.Random(3)
+    for _ in range(25):
+        g = random_dag(rng, rng.randint(2, 6), 0.4)
+        for all_pairs in (False, True):
+            ans = implied(g, all_pairs=all_pairs)
+            for _lab, f in ans.facts:
+                s = f.statement
+                if isinstance(s, CI):
+                    assert _is_dsep(g, *s.triple())
+                else:
+                    assert not _is_dsep(g, *s.ci.triple())
+            rep = check_text(ans.script())
+            assert rep.ok and rep.count("verified") == len(ans.facts)
+        # the basis has one statement per vertex with non-descendants outside its parents
+        G = g.nx()
+        want = sum(1 for v in g.nodes if set(g.nodes) - nx.descendants(G, v) - {v} - set(G.predecessors(v)))
+        assert len(implied(g).facts) == want
+
+
+def _backdoor_by_paths(g, x, y, z):
+    """Pearl's back-door criterion by its definition, independently of graphoid's code: no
+    descendant of x in z, and every path between x and y that starts with an arrow into x is blocked."""
+    G = g.nx()
+    if set(z) & nx.descendants(G, x):
+        return False
+    U = G.to_undirected()
+    anc = set(z).union(*(nx.ancestors(G, v) for v in z)) if z else set()
+    for path in nx.all_simple_paths(U, x, y):
+        if not G.has_edge(path[1], x):
+            continue
+        blocked = False
+        for a, b, c in zip(path, path[1:], path[2:]):
+            collider = G.has_edge(a, b) and G.has_edge(c, b)
+            if (collider and b not in anc) or (not collider and b in z):
+                blocked = True
+                break
+        if not blocked:
+            return False
+    return True
+
+
+def test_backdoor_adjustment_sets_are_exactly_the_minimal_ones_on_random_dags():
+    from graphoid.graphs.queries import adjustment_sets
+    rng = random.Random(5)
+    for _ in range(25):
+        g = random_dag(rng, rng.randint(3, 6), 0.45)
+        x, y = rng.sample(list(g.nodes), 2)
+        ans = adjustment_sets(g, {x}, {y})
+        others = [v for v in g.nodes if v not in (x, y)]
+        valid = [frozenset(c) for r in range(len(others) + 1) for c in itertools.combinations(others, r)
+                 if _backdoor_by_paths(g, x, y, set(c))]
+        minimal = {v for v in valid if not any(w < v for w in valid)}
+        got = {frozenset(f.statement.z.scalars) for lab, f in ans.facts if isinstance(f.statement, CI)}
+        assert got == minimal, (g, x, y)
+        assert check_text(ans.script()).ok
+
+
+def test_minimal_separator_is_minimal_and_checked(capsys):
+    code, out, _ = run(["dsep", "--graph", "dag { X -> M -> Y; U -> X; U -> Y; W -> M }", "separator", "X", "Y"], capsys)
+    assert code == 0 and "(X ⊥⊥ Y | MU)_d in G" in out
+    code, out, _ = run(["dsep", "--graph", "dag { X -> M -> Y; U -> X; U -> Y; W -> M }", "separator", "X", "Y", "--script"], capsys)
+    rep = check_text(out)
+    assert rep.ok and rep.count("verified") == 3      # the separation and one active path per dropped vertex
+    code, out, _ = run(["dsep", "--graph", "dag { X -> Y }", "separator", "X", "Y"], capsys)
+    assert code == 0 and "none" in out
+    code, out, err = run(["dsep", "--graph", "dag { X -> Y }", "separator", "X"], capsys)
+    assert code == 2 and "two vertex sets" in err

@@ -89,9 +89,12 @@ def _graph_from_arg(arg: str):
     """--graph takes a .gph file with one graph, or edges like 'A->B, B->C'."""
     from ..graphs.dag import DAG
     from ..script import check_text
+    from ..graphs.dagitty import looks_like_dagitty
     if os.path.exists(arg):
         with open(arg, encoding="utf-8") as fh:
             text = fh.read()
+    elif looks_like_dagitty(arg):   # dagitty's syntax: dag { X -> M -> Y; U [latent] }
+        text = "graph G: " + arg + "\n"
     else:
         edges = arg.replace(";", ",")
         names = sorted({tok.strip() for part in edges.split(",") for tok in part.replace("<-", "->").split("->") if tok.strip()})
@@ -99,6 +102,9 @@ def _graph_from_arg(arg: str):
     rep = check_text(text, arg if os.path.exists(arg) else "<--graph>")
     if rep.parse_error is not None or rep.env is None:
         raise QueryError("cannot read the graph: %s" % (rep.parse_error or "bad graph"))
+    bad = [s for s in rep.steps if s.status == "failed" and s.kind.startswith("decl_")]
+    if bad:
+        raise QueryError("cannot read the graph: %s" % bad[0].message)
     graphs = [g for g in rep.env.graphs.values() if isinstance(g, DAG)]
     if len(graphs) != 1:
         raise QueryError("the graph file must declare exactly one concrete graph; it declares %d" % len(graphs))

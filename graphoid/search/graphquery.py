@@ -59,6 +59,12 @@ class GraphAnswer:
         out.append("  goal %s" % self.goal.text())
         return out
 
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def _repr_markdown_(self) -> str:
+        return "```\n%s\n```" % str(self)
+
     def to_json(self) -> dict:
         def v(x: Verdict):
             return {"statement": statement_text(x.statement), "holds": x.holds, "evidence": x.evidence}

@@ -116,6 +116,13 @@ def items_from_tree(tree: Tree, file: str, text: str):
                 for a, (u, v) in zip(arrows, zip(verts, verts[1:])):
                     edges.append((v, u) if a in ("<-", "←") else (u, v))
             yield Item(k, line, col, label=name, names=tuple(nodes), edges=tuple(edges), text=src)
+        elif k == "decl_dagitty":
+            name, body = t.children
+            s = str(body)
+            off = 0
+            if body.type == "STRING":
+                s, off = s[1:-1], 1
+            yield Item(k, line, col, label=str(name), check=(s, body.line, body.column + off), text=src)
         elif k == "decl_chain":
             yield Item(k, line, col, label=str(t.children[0]),
                        trees=tuple(c.children[0] for c in t.children[1:]), text=src)
