@@ -308,6 +308,8 @@ class Checker:
         refs = [a for a in item.args if a.kind == "ref"]
         binds = {a.name: a for a in item.args if a.kind == "bind"}
         sline, scol = position(item.statement)
+        if item.check and item.check[0] == "option" and rule != "auto":
+            raise self.err(item.check[2], item.check[3], "only auto takes an axiom system in brackets (by auto[graphoid])")
         try:
             if rule in EXTRA_RULES:
                 fact = EXTRA_RULES[rule](self, item, claim, refs)
@@ -357,6 +359,9 @@ class Checker:
                     fact = k.instantiate(prem[0], claim, names, vars_)
                 elif rule == "faithfulness":
                     fact = k.faithfulness(prem[0], prem[1], claim)
+                elif rule in ("weak_union", "decomposition", "markov"):
+                    from .newcomer_steps import with_symmetry   # tolerant of the mirror image
+                    fact = with_symmetry(self, item, rule, prem[0], claim, t0)
                 else:
                     fact = getattr(k, rule)(*prem, claim)
             else:

@@ -356,3 +356,60 @@ def test_minimal_separator_is_minimal_and_checked(capsys):
     assert code == 0 and "none" in out
     code, out, err = run(["dsep", "--graph", "dag { X -> Y }", "separator", "X"], capsys)
     assert code == 2 and "two vertex sets" in err
+
+
+# -- Missing-4: auto[system]; the mirror image of a premise via a derived symmetry step ------------------
+
+SYM = """variables X, Y, Z, W
+assume (p): (YW ⊥⊥ X | Z)
+have (1): (X ⊥⊥ Y | ZW) by weak_union(p)
+have (2): (Y ⊥⊥ X | Z) by decomposition(p)
+graph G: X -> Z, Z -> Y
+have (5): (X ⊥⊥ Y | Z)_d in G by d_separation(G)
+have (6): (Y ⊥⊥ X | Z) by markov(5)
+"""
+
+
+def test_the_mirror_image_gets_a_visible_derived_symmetry_step():
+    rep = check_text(SYM)
+    assert rep.ok, [e.render() for e in rep.errors()]
+    rows = [(s.label, s.rule, s.premises) for s in rep.steps]
+    assert ("1.sym", "symmetry", ("p",)) in rows and ("1", "weak union", ("1.sym",)) in rows
+    assert ("6.sym", "symmetry", ("5",)) in rows and ("6", "Markov", ("6.sym",)) in rows
+    assert ("2", "symmetry", ("2.pre",)) in rows          # decomposition, then symmetry to the claim
+    assert all(s.status == "verified" for s in rep.steps if s.label.endswith((".sym", ".pre")))
+
+
+def test_a_wrong_step_still_fails_with_the_error_for_the_step_as_written():
+    rep = check_text("variables X, Y, Z, W\nassume (p): (YW ⊥⊥ X | Z)\nhave (4): (X ⊥⊥ Y) by weak_union(p)\n")
+    assert not rep.ok
+    assert rep.errors()[0].message.startswith("weak union: the conclusion's left side must be the premise's X")
+    assert not any(s.label.startswith("4.") for s in rep.steps)
+
+
+def test_derived_symmetry_steps_are_in_the_certificate_and_recheck(tmp_path, capsys):
+    f = tmp_path / "sym.gph"
+    f.write_text(SYM + "have (7): (X ⊥̸⊥ Y)_d in G by d_connection(G)\n", encoding="utf-8")
+    cert = tmp_path / "c.json"
+    assert main(["check", str(f), "--certificate", str(cert)]) == 0
+    capsys.readouterr()
+    assert main(["recheck", str(cert)]) == 0
+    data = json.loads(cert.read_text())
+    step = next(s for s in data["files"][0]["steps"] if s["label"] == "7")
+    step["statement"]["ci"]["z"] = ["Z"]                   # now d-separated: the rechecker must refuse
+    cert.write_text(json.dumps(data))
+    assert main(["recheck", str(cert)]) == 1
+    assert "not d-connected" in capsys.readouterr().out
+
+
+def test_auto_with_a_chosen_axiom_system():
+    base = "variables X, Y, Z, W\nassume (a): (X ⊥⊥ Y | ZW)\nassume (b): (X ⊥⊥ W | ZY)\n"
+    rep = check_text(base + "have (1): (X ⊥⊥ YW | Z) by auto((a), (b))\n")
+    assert not rep.ok and "under the semigraphoid axioms" in rep.errors()[0].message
+    rep = check_text(base + "have (1): (X ⊥⊥ YW | Z) by auto[graphoid]((a), (b))\n")
+    assert rep.ok, [e.render() for e in rep.errors()]
+    assert "strictly positive" in rep.steps[-1].semantics      # intersection was used: marked as such
+    rep = check_text(base + "have (1): (X ⊥⊥ YW | Z) by auto[bogus]((a), (b))\n")
+    assert "unknown axiom system 'bogus'" in rep.errors()[0].message
+    rep = check_text(base + "have (1): (X ⊥⊥ Y | ZW) by symmetry[graphoid](a)\n")
+    assert "only auto takes an axiom system" in rep.errors()[0].message

@@ -176,8 +176,13 @@ def items_from_tree(tree: Tree, file: str, text: str):
             lab, claim, app = t.children
             rule_tok = app.children[0]
             args = []
+            opt = ()
             for a in app.children[1:]:
                 if a is None:
+                    continue
+                if a.data == "rule_opt":      # by auto[graphoid]
+                    o = a.children[0]
+                    opt = ("option", str(o), o.line, o.column)
                     continue
                 al, ac = _pos(a)
                 if a.data == "ref":
@@ -186,6 +191,7 @@ def items_from_tree(tree: Tree, file: str, text: str):
                     args.append(Arg("bind", token_name(a.children[0].children[0]), al, ac, a.children[1]))
             stmt = claim.children[0] if claim.data == "claim" else claim
             yield Item(k, line, col, label=_label(lab), statement=stmt, rule=str(rule_tok),
-                       rule_line=rule_tok.line, rule_col=rule_tok.column, args=tuple(args), text=src)
+                       rule_line=rule_tok.line, rule_col=rule_tok.column, args=tuple(args), text=src,
+                       check=opt)
         else:  # pragma: no cover - grammar and AST are kept in step by tests
             raise ValueError("unknown item %s" % k)
