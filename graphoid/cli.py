@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
     pr.add_argument("--json", action="store_true")
     pr.add_argument("--latex", action="store_true")
+    pr.add_argument("--table", action="store_true", help="print a distribution witness's whole table, however large")
     pr.set_defaults(func=_delegate("graphoid.search.cli", "prove_main"))
 
     m = sub.add_parser("models", help="count or list c.i. structures closed under axioms")

@@ -52,6 +52,14 @@ def _d_connection(checker, item, claim, refs):
 EXTRA_RULES: dict = {"auto": _auto, "d_connection": _d_connection}
 
 
+def did_you_mean(word: str) -> str:
+    """'; did you mean 'symmetry'?' for a misspelt or capitalised rule name (difflib), or ''."""
+    import difflib
+    names = sorted(set(RULE_ALIASES) | set(EXTRA_RULES))
+    hit = difflib.get_close_matches(word.lower(), names, n=1, cutoff=0.6)
+    return "; did you mean %r?" % RULE_ALIASES.get(hit[0], hit[0]) if hit else ""
+
+
 @dataclass
 class Checker:
     file: str
@@ -77,6 +85,10 @@ class Checker:
 
     # -- main loop ---------------------------------------------------------------------------------
     def run(self, script: Script) -> ProofReport:
+        self.later_labels = {}
+        for item in script.items:   # for "defined later" instead of "unknown label"
+            if item.label and item.kind in ("assume", "hypothesis", "have", "enumerate"):
+                self.later_labels.setdefault(item.label, item.line)
         for item in script.items:
             try:
                 if item.kind.startswith("decl_"):
@@ -366,7 +378,8 @@ class Checker:
                     fact = getattr(k, rule)(*prem, claim)
             else:
                 known = ", ".join(sorted(set(RULE_ALIASES.values()) | set(EXTRA_RULES)))
-                raise self.err(item.rule_line, item.rule_col, "unknown rule %r; known rules: %s" % (item.rule, known))
+                raise self.err(item.rule_line, item.rule_col, "unknown rule %r%s; known rules: %s"
+                               % (item.rule, did_you_mean(item.rule), known))
         except RuleError as e:
             self.fail(item, self.err(sline, scol, str(e)), e.obligations)
             return
@@ -431,6 +444,10 @@ class Checker:
             return self.facts[a.name]
         if a.name in self.failed:
             raise self.err(a.line, a.col, "premise (%s) was not verified" % a.name)
+        later = getattr(self, "later_labels", {}).get(a.name)
+        if later is not None and later > a.line:
+            raise self.err(a.line, a.col, "label (%s) is defined later (line %d); a step can cite only earlier steps"
+                           % (a.name, later))
         raise self.err(a.line, a.col, "unknown label (%s)" % a.name)
 
     def _record(self, item: Item, fact: Fact, status: str, t0: float, evidence: str = ""):

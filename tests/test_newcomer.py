@@ -383,7 +383,7 @@ def test_the_mirror_image_gets_a_visible_derived_symmetry_step():
 def test_a_wrong_step_still_fails_with_the_error_for_the_step_as_written():
     rep = check_text("variables X, Y, Z, W\nassume (p): (YW ⊥⊥ X | Z)\nhave (4): (X ⊥⊥ Y) by weak_union(p)\n")
     assert not rep.ok
-    assert rep.errors()[0].message.startswith("weak union: the conclusion's left side must be the premise's X")
+    assert rep.errors()[0].message == "weak union: the conclusion's left side must be the premise's left side {W, Y}; it is {X}"
     assert not any(s.label.startswith("4.") for s in rep.steps)
 
 
@@ -413,3 +413,110 @@ def test_auto_with_a_chosen_axiom_system():
     assert "unknown axiom system 'bogus'" in rep.errors()[0].message
     rep = check_text(base + "have (1): (X ⊥⊥ Y | ZW) by symmetry[graphoid](a)\n")
     assert "only auto takes an axiom system" in rep.errors()[0].message
+
+
+# -- Broken-6: messages ---------------------------------------------------------------------------
+
+def test_placeholders_do_not_clash_with_the_users_names():
+    rep = check_text("variables X, Y, Z, W\nassume (p): (X ⊥⊥ YW | Z)\nhave (2): (X ⊥⊥ Y | Z) by weak_union(p)\n")
+    msg = rep.errors()[0].message
+    assert "Z ∪ W" not in msg
+    assert msg == ("weak union: the conclusion must condition on the premise's conditioning set plus what was "
+                   "dropped from its right side, {W, Z}; it conditions on {Z}")
+    # other names: the axiom's letters are unambiguous and stay
+    rep = check_text("variables A, B, C, D\nassume (p): (A ⊥⊥ BD | C)\nhave (2): (A ⊥⊥ B | C) by weak_union(p)\n")
+    assert "Z ∪ W = {C, D}" in rep.errors()[0].message
+
+
+def test_generalize_suggests_a_declaration_that_parses():
+    from graphoid.syntax.parser import parse_script
+    rep = check_text("index I = 1..n\nfamily A, X over I\nsubset γ ⊆ I\n"
+                     "assume (p): (A_γ ⊥⊥ X_{\\γ})\n"
+                     "have (g): for all j ∈ I: (A_γ ⊥⊥ X_{\\γ}) by generalize(p)\n")
+    msg = rep.errors()[0].message
+    assert "(arbitrary j ∈ I)" in msg
+    suggestion = msg[msg.index("(arbitrary") + 1: msg.index(")", msg.index("(arbitrary"))]
+    parse_script("index I = 1..n\n" + suggestion + "\n")      # the suggestion is valid syntax
+
+
+def test_parse_errors_name_symbols_not_lark_internals():
+    rep = check_text("index I = 1\n")
+    msg = rep.parse_error.message
+    assert "__anon" not in msg.lower() and "'..'" in msg
+
+
+def test_a_capitalised_or_misspelt_rule_gets_a_suggestion():
+    rep = check_text("variables A, B\nassume (a): (A ⊥⊥ B)\nhave (1): (B ⊥⊥ A) by Symmetry(a)\n")
+    assert "did you mean 'symmetry'?" in rep.parse_error.message
+    rep = check_text("variables A, B\nassume (a): (A ⊥⊥ B)\nhave (1): (B ⊥⊥ A) by symetry(a)\n")
+    assert "unknown rule 'symetry'; did you mean 'symmetry'?" in rep.errors()[0].message
+
+
+def test_a_label_defined_later_says_so():
+    rep = check_text("variables A, B\nhave (1): (B ⊥⊥ A) by symmetry(2)\nassume (2): (A ⊥⊥ B)\n")
+    assert rep.errors()[0].message == "label (2) is defined later (line 3); a step can cite only earlier steps"
+    rep = check_text("variables A, B\nhave (1): (B ⊥⊥ A) by symmetry(9)\n")
+    assert rep.errors()[0].message == "unknown label (9)"
+
+
+def test_classcheck_hypothesis_without_a_name(capsys):
+    code, _, err = run(["classcheck", "hypothesis"], capsys)
+    assert code == 2 and "None" not in err and "no_C_to_B" in err
+
+
+# -- Broken-7: prove's LaTeX, JSON and tables ---------------------------------------------------------
+
+REFUTED = "(A ⊥ BC | D), (B ⊥ C) ⊢ (A ⊥ B)"
+
+
+def test_prove_latex_on_a_refuted_query_is_a_document(capsys, tmp_path):
+    import shutil
+    import subprocess
+    code, out, _ = run(["prove", "--latex", REFUTED], capsys)
+    assert code == 1 and out.startswith("\\documentclass") and "Refuted" in out and "\\begin{tabular}" in out
+    if shutil.which("pdflatex"):
+        (tmp_path / "r.tex").write_text(out, encoding="utf-8")
+        r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "r.tex"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stdout[-2000:]
+
+
+def test_prove_json_counter_models_are_structured(capsys):
+    from fractions import Fraction
+    code, out, _ = run(["prove", "--json", REFUTED], capsys)
+    data = json.loads(out)
+    assert data["status"] == "refuted" and "semantics" not in data
+    assert "valid in every distribution" not in out
+    cm = data["counter_model"]
+    assert {"x": ["B"], "y": ["C"], "z": []} in cm["statements"]
+    assert cm["missing_goal_components"] == [{"x": ["A"], "y": ["B"], "z": []}]
+    d = data["distribution_witness"]
+    assert d["variables"] and sum(Fraction(r["p"]) for r in d["table"]) == 1
+    assert all(len(r["values"]) == len(d["variables"]) for r in d["table"])
+    if "dag_witness" in data:
+        assert all(len(e) == 2 for e in data["dag_witness"]["edges"])
+
+
+def test_a_gaussoid_answer_is_labelled_by_the_rules_it_used(capsys):
+    code, out, _ = run(["prove", "--axioms", "gaussoid", "(A ⊥ B | C), (A ⊥ C) ⊢ (A ⊥ B)"], capsys)
+    assert code == 0 and "(valid in every distribution)" in out.splitlines()[0]
+    code, out, _ = run(["prove", "--axioms", "gaussoid", "(A ⊥ B), (A ⊥ C) ⊢ (A ⊥ BC)"], capsys)
+    assert code == 0 and "Gaussian" in out.splitlines()[0]
+
+
+def test_a_big_table_is_summarised_after_a_dag_witness(capsys):
+    q = "(A ⊥ B), (C ⊥ D), (E ⊥ F) ⊢ (A ⊥ B | CDEFGH)"
+    code, out, _ = run(["prove", q], capsys)
+    assert code == 1
+    if "DAG witness" in out and "distribution witness" in out:
+        assert "--table prints it" in out and len(out.splitlines()) < 40
+        code, out2, _ = run(["prove", "--table", q], capsys)
+        assert len(out2.splitlines()) > 100
+
+
+def test_jupyter_shows_an_enumeration_step_as_checked_not_failed():
+    from pathlib import Path
+    from graphoid.script import check_file
+    rep = check_file(str(Path(__file__).resolve().parent.parent / "proofs" / "lemma1.gph"))
+    frag = rep._repr_latex_()
+    assert "failed:" not in frag and "by enumeration" in frag

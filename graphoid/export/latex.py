@@ -552,6 +552,9 @@ def report_latex_fragment(report) -> str:
         rows.append(r"\text{parse error at line %d, column %d: %s}" % (pe.line, pe.col, _mj_text(pe.message)))
     for s in report.steps:
         lab = r"\text{(%s)}" % _mj_text(s.label) if s.label else ""
+        if s.status == "enumerated":   # evidence for the sizes checked, not a fact (and not a failure)
+            rows.append(r"%s & \quad\text{%s}" % (lab, _mj_text(s.evidence or "checked by enumeration")))
+            continue
         if s.status == "failed" or s.fact is None:
             rows.append(r"%s & \quad\text{failed: %s}" % (lab, _mj_text(s.message)))
             continue

@@ -93,6 +93,10 @@ def classcheck_main(args) -> int:
         results = [pc.check_theorem1_dseps(n, time_limit=args.time_limit) for n in range(1, args.n + 1)]
         label = "(8)-(11) on the Fig. 3 class satisfying (7), n = 1..%d" % args.n
     else:
+        if args.name is None:
+            print("graphoid: error: classcheck hypothesis needs the hypothesis's name, one of: %s"
+                  % ", ".join(pc.HYPOTHESES), file=sys.stderr)
+            return EXIT_USAGE
         if args.name not in pc.HYPOTHESES:
             print("graphoid: error: unknown hypothesis %r; known: %s" % (args.name, ", ".join(pc.HYPOTHESES)), file=sys.stderr)
             return EXIT_USAGE

@@ -16,6 +16,7 @@ from ..statements import (CI, Chained, Determines, NoEdge, Positive, Principle, 
                           set_text, statement_text)
 from .dconnection import DConnectionRules
 from .fact import _MINT, Fact
+from .placeholders import placeholders
 
 
 class RuleError(Exception):
@@ -51,7 +52,7 @@ class Kernel(DConnectionRules):
         if ob.result == "unknown":
             raise RuleError("%s: could not decide that %s (%s); the step is not verified"
                             % (rule, ob.meaning, ob.detail or "solver gave up"), obs)
-        raise RuleError("%s: %s" % (rule, failure), obs)
+        raise RuleError("%s: %s" % (rule, placeholders(self.sets.decl, rule, failure)), obs)
 
     def _eq(self, obs, rule, a, b, meaning, failure):
         self._check(obs, rule, self.sets.equal(a, b, meaning), failure)
@@ -495,7 +496,8 @@ class Kernel(DConnectionRules):
         decl = self.sets.decl
         dom = decl.index_vars.get(b.name)
         if dom is None:
-            raise RuleError("%s: %s must be declared as an arbitrary index (index %s ∈ …)" % (r, b.name, b.name))
+            raise RuleError("%s: %s must be declared as an arbitrary index (arbitrary %s ∈ %s)"
+                            % (r, b.name, b.name, _txt_idx(b.domain)))
         if dom != b.domain:
             raise RuleError("%s: %s was declared in %s, not in the schema's domain" % (r, b.name, _txt_idx(dom)))
         for other, odom in list(decl.index_vars.items()) + list(getattr(decl, "subset_of", [])):

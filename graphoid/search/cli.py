@@ -142,8 +142,10 @@ def prove_main(args) -> int:
     except ValueError as e:
         print("graphoid: error: %s" % e, file=sys.stderr)
         return EXIT_USAGE
-    out: dict = {"query": args.query, "axioms": args.axioms, "status": res.status,
-                 "semantics": AXIOM_SEMANTICS[args.axioms]}
+    from . import answer as _ans
+    out: dict = {"query": args.query, "axioms": args.axioms, "status": res.status}
+    if res.status == "proved":
+        out["semantics"] = AXIOM_SEMANTICS[args.axioms]   # replaced below by what the rules used need
     script = None
     if res.status == "proved":
         # The kernel re-checks the proposed derivation; a rejected step means a search bug, and the
@@ -154,6 +156,10 @@ def prove_main(args) -> int:
             fact = replay(k, facts, res.derivation, goal)
             out["kernel"] = "re-checked %d steps" % _count_steps(res.derivation)
             out["semantics_of_result"] = fact.semantics.describe()
+            # labelled by the rules the derivation actually used (a gaussoid query answered with
+            # semigraphoid rules holds in every distribution)
+            out["semantics"] = "valid in every distribution" if fact.semantics.describe() == "all distributions" \
+                else "valid in " + fact.semantics.describe()
         except RuleError as e:
             res.status = "unknown"
             out["status"] = "unknown"
@@ -163,11 +169,13 @@ def prove_main(args) -> int:
         if script:
             out["script"] = script
     elif res.status == "refuted":
-        out["counter_model"] = res.counter_model_text()
+        out["meaning"] = _ans.refuted_meaning(res)
+        out["counter_model_text"] = res.counter_model_text()
+        out["counter_model"] = _ans.counter_model_json(res)
         if res.dag_witness is not None:
-            out["dag_witness"] = sorted([list(e) for e in res.dag_witness.edges])
+            out["dag_witness"] = _ans.dag_json(res.dag_witness)
         if res.dist_witness is not None:
-            out["distribution_witness"] = res.dist_witness.text()
+            out["distribution_witness"] = _ans.distribution_json(res.dist_witness)
         if res.dag_witness is None and res.dist_witness is None:
             out["witness"] = ("no concrete witness found; the closed structure alone refutes the "
                               "implication under the %s axioms" % args.axioms)
@@ -181,8 +189,10 @@ def prove_main(args) -> int:
         from ..script import check_text
         rep = check_text(script, "derivation")
         sys.stdout.write(document(rep))
+    elif args.latex and res.status == "refuted":
+        sys.stdout.write(_ans.refutation_document(args.query, premises, goal, res))
     else:
-        _print_text(out, res)
+        _print_text(out, res, getattr(args, "table", False))
     return {"proved": EXIT_OK, "refuted": EXIT_FAIL}.get(res.status, EXIT_UNKNOWN)
 
 
@@ -197,20 +207,25 @@ def _count_steps(items) -> int:
     return n
 
 
-def _print_text(out: dict, res) -> None:
+def _print_text(out: dict, res, table: bool = False) -> None:
+    from . import answer as _ans
     st = out["status"]
     if st == "proved":
         print("proved under the %s axioms (%s); %s by the kernel" % (out["axioms"], out["semantics"], out.get("kernel", "")))
         print(out.get("script") or out["derivation"], end="" if out.get("script") else "\n")
     elif st == "refuted":
         print("refuted under the %s axioms: the goal does not follow" % out["axioms"])
-        print(out["counter_model"])
+        print(out["counter_model_text"])
         if "dag_witness" in out:
-            edges = ", ".join("%s -> %s" % tuple(e) for e in out["dag_witness"]) or "no edges"
+            edges = ", ".join("%s -> %s" % tuple(e) for e in out["dag_witness"]["edges"]) or "no edges"
             print("DAG witness (its d-separations hold the premises, not the goal; checked): " + edges)
         if "distribution_witness" in out:
-            print("distribution witness (exact rationals; premises hold, goal fails; checked):")
-            print(out["distribution_witness"])
+            d = res.dist_witness
+            if _ans.show_table(d, "dag_witness" in out, table):
+                print("distribution witness (exact rationals; premises hold, goal fails; checked):")
+                print(d.text())
+            else:
+                print(_ans.table_summary(d))
         if "witness" in out:
             print(out["witness"])
     else:
