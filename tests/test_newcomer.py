@@ -505,13 +505,24 @@ def test_a_gaussoid_answer_is_labelled_by_the_rules_it_used(capsys):
 
 
 def test_a_big_table_is_summarised_after_a_dag_witness(capsys):
-    q = "(A ⊥ B), (C ⊥ D), (E ⊥ F) ⊢ (A ⊥ B | CDEFGH)"
-    code, out, _ = run(["prove", q], capsys)
-    assert code == 1
-    if "DAG witness" in out and "distribution witness" in out:
-        assert "--table prints it" in out and len(out.splitlines()) < 40
-        code, out2, _ = run(["prove", "--table", q], capsys)
-        assert len(out2.splitlines()) > 100
+    from fractions import Fraction
+    from types import SimpleNamespace
+    from graphoid.search.cli import _print_text
+    from graphoid.search.witness import Distribution
+    names = list("ABCDEFGH")
+    rows = {tuple((i >> k) & 1 for k in range(8)): Fraction(1, 256) for i in range(256)}
+    res = SimpleNamespace(dist_witness=Distribution(names, rows))
+    out = {"status": "refuted", "axioms": "semigraphoid", "counter_model_text": "closure", "seconds": 0.0,
+           "dag_witness": {"edges": [["A", "B"]]}, "distribution_witness": {}}
+    _print_text(out, res)
+    text = capsys.readouterr().out
+    assert "8 variables, 256 rows with positive probability; --table prints it" in text
+    assert len(text.splitlines()) < 10
+    _print_text(out, res, table=True)
+    assert len(capsys.readouterr().out.splitlines()) > 256
+    del out["dag_witness"]                  # without a DAG witness the table is the only witness: shown
+    _print_text(out, res)
+    assert len(capsys.readouterr().out.splitlines()) > 256
 
 
 def test_jupyter_shows_an_enumeration_step_as_checked_not_failed():
@@ -520,3 +531,68 @@ def test_jupyter_shows_an_enumeration_step_as_checked_not_failed():
     rep = check_file(str(Path(__file__).resolve().parent.parent / "proofs" / "lemma1.gph"))
     frag = rep._repr_latex_()
     assert "failed:" not in frag and "by enumeration" in frag
+
+
+# -- Broken-5: drawings and LaTeX ------------------------------------------------------------------
+
+DRAW = """variables X, M, Y, A, B, C, D
+latent U, V
+graph F: U -> X, U -> Y, X -> M, M -> Y, V -> M, V -> Y
+graph K = chain(A, B, C, D)
+"""
+
+
+def test_latents_are_drawn_with_their_names_and_chains_with_their_blocks(tmp_path, capsys):
+    f = tmp_path / "d.gph"
+    f.write_text(DRAW, encoding="utf-8")
+    assert main(["draw", str(f), "F", "-o", str(tmp_path / "f.dot")]) == 0
+    dot = (tmp_path / "f.dot").read_text()
+    assert '"U" [label="U"' in dot and '"V" [label="V"' in dot and "λ" not in dot
+    assert main(["draw", str(f), "K", "-o", str(tmp_path / "k.dot")]) == 0
+    dot = (tmp_path / "k.dot").read_text()
+    assert all('[label="%s"' % b in dot for b in "ABCD") and "B1" not in dot
+
+
+@pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="graphviz dot not installed")
+def test_tikz_uses_graphviz_coordinates_not_one_line(tmp_path, capsys):
+    import re
+    f = tmp_path / "d.gph"
+    f.write_text(DRAW, encoding="utf-8")
+    assert main(["draw", str(f), "F", "-o", str(tmp_path / "f.tex")]) == 0
+    coords = re.findall(r"at \((-?[\d.]+),(-?[\d.]+)\) \{\$(\w+)\$\}", (tmp_path / "f.tex").read_text())
+    assert len(coords) == 5
+    assert len({y for _, y, _ in coords}) >= 3          # layered, not all on one line
+    pos = {n: float(y) for _, y, n in coords}
+    assert pos["X"] > pos["M"] > pos["Y"]               # every edge points down
+
+
+def test_non_ascii_prose_and_math_in_comments(tmp_path):
+    from graphoid.export.latex import document
+    text = ("# Studený’s “semigraphoids”, après Pearl — see \"Causality\": $(A ⊥⊥ C | B)_d$ holds\n"
+            "variables A, B, C\ngraph G: A -> B, B -> C\n"
+            "have (1): (A ⊥⊥ C | B)_d by d_separation(G)\n")
+    rep = check_text(text, "c.gph")
+    tex = document(rep)
+    assert "U+" not in tex
+    assert r"Studen\'{y}" in tex and r"apr\`{e}s" in tex and "---" in tex and "``{}semigraphoids''{}" in tex
+    assert r'\texttt{"}Causality\texttt{"}' in tex
+    assert r"$(\mathbf{A} \perp\!\!\!\perp \mathbf{C} \mid \mathbf{B})_d$ holds" in tex
+    import shutil
+    import subprocess
+    if shutil.which("pdflatex"):
+        (tmp_path / "c.tex").write_text(tex, encoding="utf-8")
+        r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "c.tex"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stdout[-2000:]
+
+
+def test_symbolic_declarations_are_in_the_document():
+    from pathlib import Path
+    from graphoid.export.latex import document
+    from graphoid.script import check_file
+    rep = check_file(str(Path(__file__).resolve().parent.parent / "proofs" / "theorem1.gph"))
+    tex = document(rep)
+    assert r"Index range $I = \{1, \dots, n\}$." in tex
+    assert r"Partition $I = I_{B} \sqcup I_{C}$." in tex
+    assert r"$\mathbf{B} = \mathbf{A}_{I_{B}}$." in tex
+    assert r"Arbitrary index $i \in I_{C}$." in tex
