@@ -185,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--json", action="store_true")
     ds.set_defaults(func=_delegate("graphoid.graphs.queries", "dsep_main"))
 
+    hp = sub.add_parser("help", help="the language reference: graphoid help syntax")
+    hp.add_argument("topic", nargs="?", default="syntax", choices=["syntax"])
+    hp.set_defaults(func=_delegate("graphoid.help", "help_main"))
+
     rc = sub.add_parser("recheck", help="re-verify a certificate with the independent checker")
     rc.add_argument("certificate", metavar="CERT.json")
     rc.set_defaults(func=_delegate("graphoid.recheck", "recheck_main"))

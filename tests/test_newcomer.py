@@ -596,3 +596,35 @@ def test_symbolic_declarations_are_in_the_document():
     assert r"Partition $I = I_{B} \sqcup I_{C}$." in tex
     assert r"$\mathbf{B} = \mathbf{A}_{I_{B}}$." in tex
     assert r"Arbitrary index $i \in I_{C}$." in tex
+
+
+# -- Missing-5: the language reference ---------------------------------------------------------------
+
+def test_help_syntax_is_the_shipped_reference(capsys):
+    from pathlib import Path
+    from graphoid.help import SYNTAX
+    code, out, _ = run(["help", "syntax"], capsys)
+    assert code == 0 and out == SYNTAX
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "syntax.md").read_text(encoding="utf-8")
+    assert doc == SYNTAX, "regenerate docs/syntax.md from graphoid/help.py"
+
+
+def test_the_references_examples_parse_and_check():
+    from graphoid.help import SYNTAX
+    import re
+    stmts = re.findall(r"^    (\([^\n]*?\)(?:_d(?: in G)?)?)(?:\s{2,}|$)", SYNTAX.split("## Sets")[0], re.M)
+    assert len(stmts) >= 4
+    import graphoid
+    for s in stmts:
+        graphoid.parse_statement(s)
+    script = ("variables X, Y, Z\nlatent Λ\n"
+              "graph G: dag { X -> M -> Y; U [latent]; U -> X; A <-> B; {A B} -> C }\n"
+              "graph V = chain(A, B, C, M)\n"
+              "index I = 1..n\nfamily P, Q over I\npartition I = I_B ⊔ I_C\nsubset γ ⊆ I\narbitrary i ∈ I_C\n"
+              "have (1): (X ⊥̸⊥ Y)_d in G by d_connection(G)\n"
+              "have (2): (A !_||_ B | M)_d in G by d_connection(G)\n")
+    for line in script.splitlines():
+        if not line.startswith("have"):
+            assert line.split()[0] in SYNTAX
+    rep = check_text(script)
+    assert rep.ok, [e.render() for e in rep.errors()]

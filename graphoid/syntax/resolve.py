@@ -278,7 +278,7 @@ class Resolver:
         if dsub is None:
             return CI(X, Y, Z)
         g = str(graph) if graph is not None else self.env.default_graph()
-        if graph is not None and self.env.graph(g) is None:
+        if graph is not None and self.env.graph(g) is None and not self.env.implicit:   # a query names any graph
             raise ResolveError("unknown graph %r" % g, graph.line, graph.column)
         return CI(X, Y, Z, True, g)
 
