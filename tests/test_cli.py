@@ -119,7 +119,7 @@ def _wheel_commands(tmp):
         "dagmodels": (["dagmodels", "--nodes", "3", "--count"], 0, "11"),
         "draw": (["draw", proof, "V", "-o", str(tmp / "v.dot")], 0, "wrote"),
         "classcheck": (["classcheck", "hypothesis", "no_C_to_B", "--n", "1"], 0, ""),
-        "dsep": (["dsep", "--graph", "X -> M -> Y", "implied"], 0, "(X ⊥⊥ Y | M)_d"),
+        "dsep": (["dsep", "--graph", "X -> M -> Y", "implied"], 0, "(Y ⊥⊥ X | M)_d in G"),
         "help": (["help", "syntax"], 0, "⊥⊥"),
     }
 

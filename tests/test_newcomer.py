@@ -628,3 +628,23 @@ def test_the_references_examples_parse_and_check():
             assert line.split()[0] in SYNTAX
     rep = check_text(script)
     assert rep.ok, [e.render() for e in rep.errors()]
+
+
+def test_the_readmes_graph_examples_print_what_it_shows(capsys):
+    """The README's `prove --graph` and `dsep` transcripts are what the commands print."""
+    import re
+    import shlex
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    checked = 0
+    for block in re.findall(r"^```[a-z]*\n(.*?)^```", readme, re.S | re.M):
+        cmds = re.split(r"^\$ ", block, flags=re.M)
+        for chunk in cmds[1:]:
+            line, _, expected = chunk.partition("\n")
+            if not (line.startswith("graphoid prove --graph") or line.startswith("graphoid dsep")):
+                continue
+            argv = shlex.split(line.split("     #")[0])[1:]
+            main(argv)
+            assert capsys.readouterr().out == expected, line
+            checked += 1
+    assert checked >= 4
