@@ -45,7 +45,7 @@ def _auto(checker, item, claim, refs):
 
 
 def _d_connection(checker, item, claim, refs):
-    from .newcomer_steps import d_connection_step
+    from .derived_steps import d_connection_step
     return d_connection_step(checker, item, claim, refs)
 
 
@@ -372,7 +372,7 @@ class Checker:
                 elif rule == "faithfulness":
                     fact = k.faithfulness(prem[0], prem[1], claim)
                 elif rule in ("weak_union", "decomposition", "markov"):
-                    from .newcomer_steps import with_symmetry   # tolerant of the mirror image
+                    from .derived_steps import with_symmetry   # tolerant of the mirror image
                     fact = with_symmetry(self, item, rule, prem[0], claim, t0)
                 else:
                     fact = getattr(k, rule)(*prem, claim)
