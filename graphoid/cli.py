@@ -160,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
     pr.add_argument("--json", action="store_true")
     pr.add_argument("--latex", action="store_true")
+    pr.add_argument("--table", action="store_true", help="print a distribution witness's whole table, however large")
     pr.set_defaults(func=_delegate("graphoid.search.cli", "prove_main"))
 
     m = sub.add_parser("models", help="count or list c.i. structures closed under axioms")
@@ -206,6 +207,21 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also check proofs/theorem1.gph now and cite its status in the conclusion")
     bh.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
     bh.set_defaults(func=_delegate("graphoid.behaviour.cli", "behaviour_main"))
+
+    ds = sub.add_parser("dsep", help="graph queries: implied d-separations, a minimal separating set, "
+                                     "back-door adjustment sets (each re-checked by the kernel)")
+    ds.add_argument("what", choices=["implied", "separator", "adjust"])
+    ds.add_argument("x", nargs="?", metavar="X", help="separator/adjust: the first set (exposure), e.g. X or 'X1, X2'")
+    ds.add_argument("y", nargs="?", metavar="Y", help="separator/adjust: the second set (outcome)")
+    ds.add_argument("--graph", required=True, metavar="FILE|EDGES|DAGITTY")
+    ds.add_argument("--all", action="store_true", help="implied: one statement per non-adjacent pair instead of the basis")
+    ds.add_argument("--script", action="store_true", help="print the answer as a script `graphoid check` verifies")
+    ds.add_argument("--json", action="store_true")
+    ds.set_defaults(func=_delegate("graphoid.graphs.queries", "dsep_main"))
+
+    hp = sub.add_parser("help", help="the language reference: graphoid help syntax")
+    hp.add_argument("topic", nargs="?", default="syntax", choices=["syntax"])
+    hp.set_defaults(func=_delegate("graphoid.help", "help_main"))
 
     rc = sub.add_parser("recheck", help="re-verify a certificate with the independent checker")
     rc.add_argument("certificate", metavar="CERT.json")

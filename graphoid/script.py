@@ -25,7 +25,18 @@ def _auto(checker, item, claim, refs):
     return auto_rule(checker, item, claim, refs)
 
 
-EXTRA_RULES: dict = {"auto": _auto}
+def _d_connection(checker, item, claim, refs):
+    from .derived_steps import d_connection_step
+    return d_connection_step(checker, item, claim, refs)
+
+
+EXTRA_RULES: dict = {"auto": _auto, "d_connection": _d_connection}
+
+
+def did_you_mean(word: str) -> str:
+    """'; did you mean 'symmetry'?' for a misspelt or capitalised rule name, or ''."""
+    hit = registry.suggest(word)
+    return "; did you mean %r?" % hit if hit else ""
 
 
 @dataclass
@@ -110,6 +121,9 @@ class Checker:
             dag = DAG(item.label, tuple(nodes), tuple(dict.fromkeys(item.edges)),
                       frozenset(v for v in nodes if self.env.scalars.get(v)))
             K.declare_graph(item.label, dag, item.line, item.col, item.text)
+        elif k == "decl_dagitty":
+            from .graphs.dagitty import declare_dagitty
+            declare_dagitty(self, item)
         elif k == "decl_chain":
             blocks = []
             for b in item.trees:
@@ -268,9 +282,8 @@ class Checker:
         claim = self.claim(item)
         spec = registry.lookup(item.rule)
         if spec is None or spec.kind == "assumed":
-            hint = registry.suggest(item.rule)
             raise self.err(item.rule_line, item.rule_col, "unknown rule %r%s; known rules: %s"
-                           % (item.rule, ("; did you mean %r?" % hint) if hint else "",
+                           % (item.rule, did_you_mean(item.rule),
                               ", ".join(sorted({registry.lookup(a).id for a in registry.citable()}))))
         rule = spec.id
         refs = [a for a in item.args if a.kind == "ref"]
@@ -279,6 +292,8 @@ class Checker:
             a = next(iter(binds.values()))
             raise self.err(a.line, a.col, "%s takes no bindings (only instantiate does)" % spec.display)
         sline, scol = position(item.statement)
+        if item.check and item.check[0] == "option" and rule != "auto":
+            raise self.err(item.check[2], item.check[3], "only auto takes an axiom system in brackets (by auto[graphoid])")
         try:
             if rule in EXTRA_RULES:
                 fact = EXTRA_RULES[rule](self, item, claim, refs)
@@ -300,6 +315,8 @@ class Checker:
                     sub_item = Item("have", item.line, item.col, label=lab, rule="factorisation", text=item.text)
                     self._record(sub_item, sub, "verified", t0)
                 fact = facts[-1]
+            elif rule == "d_separation" and type(claim).__name__ == "NotCI":
+                fact = EXTRA_RULES["d_connection"](self, item, claim, refs)
             elif rule == "d_separation":
                 if len(refs) > 1:
                     raise self.err(item.rule_line, item.rule_col, "d_separation takes the graph's name")
@@ -333,6 +350,9 @@ class Checker:
                         else:
                             names[nm] = e
                     fact = k.instantiate(prem[0], claim, names, vars_)
+                elif rule in ("weak_union", "decomposition", "markov"):
+                    from .derived_steps import with_symmetry   # tolerant of the mirror image
+                    fact = with_symmetry(self, item, rule, prem[0], claim, t0)
                 else:
                     fact = getattr(k, spec.method)(*prem, claim)
         except RuleError as e:
@@ -411,7 +431,7 @@ class Checker:
             raise self.err(a.line, a.col, "premise (%s) was not verified" % a.name)
         later = self._defined_later.get(a.name)
         if later is not None and later >= a.line:
-            raise self.err(a.line, a.col, "(%s) is defined later (line %d); a step may cite only earlier ones"
+            raise self.err(a.line, a.col, "label (%s) is defined later (line %d); a step can cite only earlier steps"
                            % (a.name, later))
         raise self.err(a.line, a.col, "unknown label (%s)" % a.name)
 
@@ -437,6 +457,8 @@ class Checker:
 
 def check_text(text: str, file: str = "<input>", max_n: int | None = None) -> ProofReport:
     """Parse and check a script; parse errors become a failed report, never an exception."""
+    from .syntax.parser import strip_bom
+    text = strip_bom(text)
     try:
         script = parse_script(text, file)
     except GphError as e:

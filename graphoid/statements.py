@@ -31,6 +31,39 @@ class CI:
     def triple(self) -> tuple[frozenset, frozenset, frozenset]:
         return (self.x.scalars, self.y.scalars, self.z.scalars)
 
+    def __str__(self) -> str:            # print(statement): the concrete syntax, (A ⊥⊥ CD | B)
+        return ci_text(self)
+
+    def _repr_latex_(self) -> str:       # Jupyter: the paper's notation
+        from .export.latex import statement_latex
+        return "$" + statement_latex(self) + "$"
+
+
+@dataclass(frozen=True)
+class NotCI:
+    """(X ⊥̸⊥ Y | Z)_d: X and Y are d-connected given Z in `ci.graph` (the negation of `ci`).
+    Only the d-separation form exists; the kernel verifies it by exhibiting an active path."""
+    ci: CI
+
+    @property
+    def dsep(self) -> bool:
+        return self.ci.dsep
+
+    @property
+    def graph(self):
+        return self.ci.graph
+
+    @property
+    def concrete(self) -> bool:
+        return self.ci.concrete
+
+    def __str__(self) -> str:
+        return statement_text(self)
+
+    def _repr_latex_(self) -> str:
+        from .export.latex import statement_latex
+        return "$" + statement_latex(self) + "$"
+
 
 @dataclass(frozen=True)
 class Binder:
@@ -45,6 +78,9 @@ class Schema:
     """∀ binders. body — a statement schema such as (7): for all γ ⊆ I, (A_γ ⊥ X_{\\γ} | X_γ)_d."""
     binders: tuple[Binder, ...]
     body: CI
+
+    def __str__(self) -> str:
+        return statement_text(self)
 
     @property
     def dsep(self) -> bool:
@@ -228,6 +264,8 @@ def schema_text(s: Schema, decl=None) -> str:
 def statement_text(s, decl=None) -> str:
     if isinstance(s, CI):
         return ci_text(s, decl)
+    if isinstance(s, NotCI):
+        return ci_text(s.ci, decl).replace(" ⊥⊥ ", " ⊥̸⊥ ", 1)
     if isinstance(s, Schema):
         return schema_text(s, decl)
     return graph_fact_text(s, decl)

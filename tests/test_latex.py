@@ -156,6 +156,9 @@ ALLOWED_MACROS = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
     "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega", "Gamma", "Delta",
     "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
+    # accented Latin letters in comments (Studený, après): TeX's text accents and letters
+    "ss", "ae", "AE", "o", "O", "oe", "OE", "l", "L", "i", "aa", "AA", "u", "v", "H", "c", "r",
+    "'", '"', "^", "~", "=", ".",
 }
 
 
@@ -165,6 +168,7 @@ def _assert_inert(tex: str):
         name = m.group(1)
         assert name in ALLOWED_MACROS or name in "{}$&#_%`!", "macro \\%s in %r" % (name, tex)
     stripped = re.sub(r"\\[{}$&#_%]", "", tex)
+    stripped = re.sub(r"\\[\^~]\{", "{", stripped)   # \^{o}, \~{n}: accents, not active characters
     assert not re.search(r"[$&#%~^]", re.sub(r"\\[A-Za-z]+", "", stripped).replace("\\ensuremath", ""))
     depth = 0
     for ch in stripped:

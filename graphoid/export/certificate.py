@@ -65,6 +65,9 @@ def statement_json(s) -> dict:
         return {"type": "positive", "variables": set_json(s.variables)}
     if Principle and isinstance(s, Principle):
         return {"type": "principle", "name": s.name, "graph": s.graph}
+    NotCI = getattr(_st, "NotCI", ())
+    if NotCI and isinstance(s, NotCI):   # d-connection: the negation of a d-separation
+        return {"type": "dconnection", "ci": ci_json(s.ci)}
     if type(s).__name__ == "Equation":
         return {"type": "equation", "label": s.label, "latex": s.latex}
     if type(s).__name__ == "Factorisable":

@@ -67,13 +67,34 @@ _SYMBOLS = {
 _TEXT_SPECIAL = {
     "\\": r"\ensuremath{\backslash}", "{": r"\ensuremath{\{}", "}": r"\ensuremath{\}}", "$": r"\$",
     "&": r"\&", "#": r"\#", "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
-    "<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\ensuremath{\vert}", '"': "''",
+    "<": r"\ensuremath{<}", ">": r"\ensuremath{>}", "|": r"\ensuremath{\vert}", '"': r'\texttt{"}',
     "`": r"\`{}",
 }
 # Ligatures of TeX's text fonts (-- ---, '' ``, !` ?`) would change what a script says: a
 # character that could start one is separated from the next by an empty group.
 _LIGATURE_START = {"-": "-", "'": "'", "!": "`", "?": "`"}
 _TEXT_SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,;:()[]/=+*@")
+
+
+# Latin letters with accents (Studený, après) as TeX's accent commands, which the default OT1
+# encoding typesets: a base letter A-Z/a-z and one accent from this table; other letters with a
+# text-mode macro of their own below. Anything else still shows its code point.
+_ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~", "\u0304": "=",
+            "\u0307": ".", "\u0306": "u", "\u030c": "v", "\u030b": "H", "\u0327": "c", "\u030a": "r"}
+_LATIN_MACROS = {"ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}", "ø": r"\o{}", "Ø": r"\O{}", "œ": r"\oe{}",
+                 "Œ": r"\OE{}", "ł": r"\l{}", "Ł": r"\L{}", "ı": r"\i{}", "å": r"\aa{}", "Å": r"\AA{}"}
+# typographic punctuation from word processors and PDFs: TeX's own ligatures for them
+_PUNCT = {"‘": "`", "’": "'", "“": "``", "”": "''", "–": "--", "—": "---", "„": ",,", "\u00a0": " "}
+
+
+def _latin(ch: str) -> str | None:
+    if ch in _LATIN_MACROS:
+        return _LATIN_MACROS[ch]
+    d = unicodedata.normalize("NFD", ch)
+    if len(d) == 2 and d[0].isascii() and d[0].isalpha() and d[1] in _ACCENTS:
+        base = r"\i" if d[0] == "i" and d[1] != "\u0327" else d[0]   # í: accent on a dotless i
+        return "\\%s{%s}" % (_ACCENTS[d[1]], base)
+    return None
 
 
 def _codepoint(ch: str) -> str:
@@ -99,6 +120,10 @@ def tex_text(s: str) -> str:
             out.append(_TEXT_SPECIAL[ch])
         elif ch in ("\n", "\t", "\r", "\f", "\v"):
             out.append(" ")
+        elif ch in _PUNCT:
+            out.append(_PUNCT[ch] + "{}")
+        elif _latin(ch):
+            out.append(_latin(ch))
         elif ch in _GREEK_MACROS:
             out.append(r"\ensuremath{\%s}" % _GREEK_MACROS[ch])
         elif ch in _GREEK_AS_LATIN:
@@ -111,6 +136,24 @@ def tex_text(s: str) -> str:
             continue   # control and format characters carry nothing printable
         else:
             out.append(r"\texttt{[%s]}" % _codepoint(ch))
+    return "".join(out)
+
+
+def comment_tex(s: str) -> str:
+    """A comment as prose: text escaped as tex_text does; a $…$ segment that is a statement in
+    graphoid's syntax ($(A ⊥⊥ C | B)_d$) is typeset in the paper's notation. The math comes from
+    the statement printer, never from the comment's own TeX, so nothing can be injected."""
+    parts = re.split(r"(\$[^$]+\$)", str(s))
+    out = []
+    for part in parts:
+        if len(part) > 2 and part.startswith("$") and part.endswith("$"):
+            try:
+                from .. import parse_statement
+                out.append("$%s$" % statement_latex(parse_statement(part[1:-1].strip())))
+                continue
+            except Exception:   # not a statement: shown as written
+                pass
+        out.append(tex_text(part))
     return "".join(out)
 
 
@@ -305,6 +348,8 @@ def statement_latex(stmt, decl=None) -> str:
     notation; any other kind is shown as escaped text."""
     if isinstance(stmt, CI):
         return ci_latex(stmt, decl)
+    if isinstance(stmt, _statements.NotCI):   # d-connection: the negated independence sign
+        return ci_latex(stmt.ci, decl).replace(INDEP, r"\not\perp\!\!\!\perp", 1)
     if isinstance(stmt, Schema):
         binders = ", ".join("%s %s %s" % (name_math(b.name), r"\subseteq" if b.kind == "subset" else r"\in",
                                           index_latex(b.domain)) for b in stmt.binders)
@@ -488,7 +533,7 @@ def _steps_body(report) -> list[str]:
     out: list[str] = []
     for comments, steps in _step_block(report):
         if comments:   # consecutive comment lines form one paragraph of prose
-            out.append(r"\noindent\emph{%s}" % " ".join(tex_text(c) for c in comments))
+            out.append(r"\noindent\emph{%s}" % " ".join(comment_tex(c) for c in comments))
             out.append("")
         if not steps:
             continue
@@ -529,6 +574,7 @@ def _declarations(report) -> list[str]:
             out.append("Variables: $%s$." % ", ".join(name_math(n, bold=True) for n in observed))
         if latent:
             out.append("Latent variables: $%s$." % ", ".join(name_math(n, bold=True) for n in latent))
+    out.extend(_index_declarations(getattr(env, "decl", None)))
     for name, g in getattr(env, "graphs", {}).items():
         edges = getattr(g, "edges", None)
         blocks = getattr(g, "blocks", None)
@@ -538,6 +584,34 @@ def _declarations(report) -> list[str]:
         elif blocks is not None:
             bs = ", ".join(set_latex(VarSet.of(b)) for b in blocks)
             out.append(r"Chained graph $%s$ with blocks $%s$ (Fig.~2)." % (name_math(name), bs))
+    return out
+
+
+def _index_declarations(d) -> list[str]:
+    """The symbolic part of a script: index ranges, families, partitions, subsets, arbitrary indices."""
+    if d is None:
+        return []
+    out = []
+    for r, bound in d.ranges.items():
+        out.append(r"Index range $%s = \{1, \dots, %s\}$." % (name_math(r), name_math(bound)))
+    fams: dict = {}
+    for f, r in d.base_families.items():
+        fams.setdefault(r, []).append(f)
+    for r, fs in fams.items():
+        out.append(r"Families $%s$ over $%s$." % (", ".join(r"%s = (%s_i)_{i \in %s}" % (name_math(f, True), name_math(f, True), name_math(r))
+                                                      for f in fs), name_math(r)))
+    for whole, parts in d.partitions:
+        out.append(r"Partition $%s = %s$." % (name_math(whole), r" \sqcup ".join(name_math(q) for q in parts)))
+    for sub, (base, dom) in d.families.items():
+        out.append(r"$%s = %s_{%s}$." % (name_math(sub, True), name_math(base, True), index_latex(dom)))
+    parts = {q for _, ps in d.partitions for q in ps}
+    for s, r in d.subsets.items():
+        if s in parts:
+            continue
+        within = [e for n, e in d.subset_of if n == s]
+        out.append(r"Arbitrary subset $%s \subseteq %s$." % (name_math(s), index_latex(within[0]) if within else name_math(r)))
+    for v, dom in d.index_vars.items():
+        out.append(r"Arbitrary index $%s \in %s$." % (name_math(v), index_latex(dom)))
     return out
 
 
@@ -611,8 +685,8 @@ def report_latex_fragment(report) -> str:
         rows.append(r"\text{parse error at line %d, column %d: %s}" % (pe.line, pe.col, _mj_text(pe.message)))
     for s in report.steps:
         lab = r"\text{(%s)}" % _mj_text(s.label) if s.label else ""
-        if s.status == "enumerated":
-            rows.append(r"%s & \quad\text{%s: %s}" % (lab, _mj_text(s.statement), _mj_text(s.evidence)))
+        if s.status == "enumerated":   # evidence for the sizes checked, not a fact (and not a failure)
+            rows.append(r"%s & \quad\text{%s}" % (lab, _mj_text(s.evidence or "checked by enumeration")))
             continue
         if s.status == "failed" or s.fact is None:
             rows.append(r"%s & \quad\text{failed: %s}" % (lab, _mj_text(s.message)))

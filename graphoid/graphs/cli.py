@@ -47,7 +47,8 @@ def draw_main(args) -> int:
             obj.nodes[v]["latent"] = v in g.latent
     elif isinstance(g, ChainedGraph):
         from .classes import SetLink, GraphClass
-        names = ["B%d" % (i + 1) for i in range(len(g.blocks))]
+        # each set-node is named by its block's variables (chain(A, B, C, D) draws A, B, C, D)
+        names = ["".join(sorted(b)) if all(len(v) == 1 for v in b) else ",".join(sorted(b)) for b in g.blocks]
         sets = {n: tuple(sorted(b)) for n, b in zip(names, g.blocks)}
         links = [SetLink(a, b, "any") for a, b in zip(names, names[1:])]
         obj = GraphClass.from_sets("chained graph " + g.name, sets, links)
@@ -93,6 +94,10 @@ def classcheck_main(args) -> int:
         results = [pc.check_theorem1_dseps(n, time_limit=args.time_limit) for n in range(1, args.n + 1)]
         label = "(8)-(11) on the Fig. 3 class satisfying (7), n = 1..%d" % args.n
     else:
+        if args.name is None:
+            print("graphoid: error: classcheck hypothesis needs the hypothesis's name, one of: %s"
+                  % ", ".join(pc.HYPOTHESES), file=sys.stderr)
+            return EXIT_USAGE
         if args.name not in pc.HYPOTHESES:
             print("graphoid: error: unknown hypothesis %r; known: %s" % (args.name, ", ".join(pc.HYPOTHESES)), file=sys.stderr)
             return EXIT_USAGE

@@ -41,8 +41,8 @@ def dag_to_dot(g, title: str = "") -> str:
         lines.append(f"  label={_q(title)}; labelloc=t;")
     for v, d in g.nodes(data=True):
         lat = d.get("latent", False)
-        label = "λ" if lat else str(v)
-        style = ', style=dashed, width=0.25, fixedsize=true, fontsize=8' if lat else ""
+        label = str(v)   # a latent keeps its own name (two latents must not look alike)
+        style = ', style=dashed, fontsize=9' if lat else ""
         lines.append(f"  {_q(v)} [label={_q(label)}{style}];")
     for u, v in g.edges:
         style = " [style=dashed]" if g.nodes[u].get("latent") else ""
@@ -102,11 +102,45 @@ def _tex(s: str) -> str:
     return f"${head}_{{{tail}}}$" if tail and head else f"${head or tail}$"
 
 
+def graphviz_positions(g, scale: float = 1.6) -> dict | None:
+    """Node coordinates (in TikZ units) from graphviz's dot layout, or None when dot is missing
+    or fails (the layered layout below is used then)."""
+    import shlex
+    exe = shutil.which("dot")
+    if exe is None:
+        return None
+    ids = {v: "n%d" % i for i, v in enumerate(sorted(g.nodes, key=str))}
+    src = ["digraph G {", "  node [shape=circle, width=0.5, fixedsize=true, label=\"\"];"]
+    src += ["  %s;" % ids[v] for v in g.nodes]
+    src += ["  %s -> %s;" % (ids[u], ids[v]) for u, v in g.edges]
+    src.append("}")
+    try:
+        proc = subprocess.run([exe, "-Tplain"], input="\n".join(src).encode(), capture_output=True, timeout=30)
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    if proc.returncode != 0:
+        return None
+    back = {i: v for v, i in ids.items()}
+    pos = {}
+    for line in proc.stdout.decode(errors="replace").splitlines():
+        f = shlex.split(line)
+        if f and f[0] == "node" and f[1] in back:
+            pos[back[f[1]]] = (float(f[2]) * scale, float(f[3]) * scale)   # inches, y up as in TikZ
+    return pos if len(pos) == g.number_of_nodes() else None
+
+
+def _node_label(v) -> str:
+    from ..export.latex import name_math
+    return "$%s$" % name_math(str(v))
+
+
 def dag_to_tikz(g, scale: float = 1.6) -> str:
-    """A DAG as a tikzpicture (layered by longest path; latents as small dashed circles)."""
+    """A DAG as a tikzpicture: coordinates from graphviz's dot layout when dot is installed
+    (else layered by longest path); latents as dashed circles with their own names."""
     g = _as_graph(g)
     if not nx.is_directed_acyclic_graph(g):
         raise DrawError("graph is not acyclic")
+    pos = graphviz_positions(g, scale)
     layer = {}
     for v in nx.topological_sort(g):
         layer[v] = max((layer[u] + 1 for u in g.predecessors(v)), default=0)
@@ -115,13 +149,15 @@ def dag_to_tikz(g, scale: float = 1.6) -> str:
         rows.setdefault(layer[v], []).append(v)
     ids = {v: f"n{i}" for i, v in enumerate(sorted(g.nodes, key=str))}
     out = [r"\begin{tikzpicture}[>=stealth, obs/.style={circle, draw, minimum size=7mm, inner sep=1pt},"
-           r" lat/.style={circle, draw, dashed, minimum size=4mm, inner sep=0pt, font=\tiny}]"]
+           r" lat/.style={circle, draw, dashed, minimum size=6mm, inner sep=1pt, font=\small}]"]
     for y, vs in rows.items():
         for x, v in enumerate(vs):
             lat = g.nodes[v].get("latent", False)
-            label = r"$\lambda$" if lat else _tex(v)
-            px = (x - (len(vs) - 1) / 2) * scale
-            out.append(rf"  \node[{'lat' if lat else 'obs'}] ({ids[v]}) at ({px:.2f},{-y * scale:.2f}) {{{label}}};")
+            label = _node_label(v)
+            px, py = (x - (len(vs) - 1) / 2) * scale, -y * scale
+            if pos is not None:
+                px, py = pos[v]
+            out.append(rf"  \node[{'lat' if lat else 'obs'}] ({ids[v]}) at ({px:.2f},{py:.2f}) {{{label}}};")
     for u, v in g.edges:
         style = "->, dashed" if g.nodes[u].get("latent") else "->"
         out.append(rf"  \draw[{style}] ({ids[u]}) -- ({ids[v]});")

@@ -38,6 +38,8 @@ _RULES = [
              semantics="Gaussian distributions"),
     RuleSpec("lemma1", ("lemma1", "lemma_1", "chain_paths"), (1, 2), "Lemma 1", "", "chain_paths"),
     RuleSpec("d_separation", ("d_separation", "dsep", "d_sep"), (0, 1), "d-separation", "", "d_separation"),
+    RuleSpec("d_connection", ("d_connection", "dcon", "d_con", "active_path"), (0, 1), "d-connection", "",
+             "d_connection"),
     RuleSpec("markov", ("markov",), (1,), "Markov", "", "markov"),
     RuleSpec("faithfulness", ("faithfulness",), (2,), "faithfulness", "", "faithfulness"),
     RuleSpec("instantiate", ("instantiate", "inst"), (1,), "instantiation", "", "instantiate"),

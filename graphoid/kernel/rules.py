@@ -16,7 +16,9 @@ from ..statements import (CI, Chained, Determines, NoEdge, Positive, Principle, 
                           instantiate_ci, set_text, statement_text)
 from . import registry
 from .context import Context, ContextError, Declarations
+from .dconnection import DConnectionRules
 from .fact import _MINT, Fact
+from .placeholders import placeholders
 
 # Rule display names (as the methods below name themselves in messages) -> stable ids.
 _ID = {spec.display: spec.id for spec in registry.RULES.values()}
@@ -31,7 +33,7 @@ class RuleError(Exception):
         self.obligations = tuple(obligations)
 
 
-class Kernel(Declarations):
+class Kernel(Declarations, DConnectionRules):
     """Owns the context (every declaration, append-only; see context.py) and the set theory that
     side conditions use. Every Fact it mints records the context it was checked in."""
 
@@ -77,7 +79,7 @@ class Kernel(Declarations):
         if ob.result == "unknown":
             raise RuleError("%s: could not decide that %s (%s); the step is not verified"
                             % (rule, ob.meaning, ob.detail or "solver gave up"), obs)
-        raise RuleError("%s: %s" % (rule, failure), obs)
+        raise RuleError("%s: %s" % (rule, placeholders(self.sets.decl, rule, failure)), obs)
 
     def _eq(self, obs, rule, a, b, meaning, failure):
         self._check(obs, rule, self.sets.equal(a, b, meaning), failure)
@@ -619,7 +621,8 @@ class Kernel(Declarations):
         decl = self.sets.decl
         dom = decl.index_vars.get(b.name)
         if dom is None:
-            raise RuleError("%s: %s must be declared as an arbitrary index (arbitrary %s ∈ …)" % (r, b.name, b.name))
+            raise RuleError("%s: %s must be declared as an arbitrary index (arbitrary %s ∈ %s)"
+                            % (r, b.name, b.name, _txt_idx(b.domain)))
         if dom != b.domain:
             raise RuleError("%s: %s was declared in %s, not in the schema's domain" % (r, b.name, _txt_idx(dom)))
         if b.name in index_terms(b.domain):

@@ -415,6 +415,21 @@ def d_separation(ctx, st, P):
     return sem("dsep", c["graph"])
 
 
+def d_connection(ctx, st, P):
+    """(X ⊥̸⊥ Y | Z)_d: this checker's own d-separation test must say 'not separated'."""
+    need(st.get("type") == "dconnection", "conclusion must be a d-connection statement")
+    c = ci_of(st["ci"])
+    g = ctx.graph(c["graph"], "dag")
+    X, Y, Z = (ctx.th.split(c[k]) for k in "xyz")
+    need(not (X[1] or Y[1] or Z[1]), "d-connection needs concrete vertices")
+    need(X[0] | Y[0] | Z[0] <= set(g["nodes"]), "not vertices of %s" % c["graph"])
+    need(X[0] and Y[0], "both sides of a d-connection must be nonempty")
+    need(acyclic(g["nodes"], g["edges"]), "%s has a cycle" % c["graph"])
+    need(c["dsep"], "conclusion must be a d-connection (…)_d")
+    need(not d_separated(g["nodes"], g["edges"], X[0], Y[0], Z[0]), "d-separated in %s, not d-connected" % c["graph"])
+    return sem("dsep", c["graph"])
+
+
 def lemma1(ctx, st, P):
     a, c = ci_of(P[0][0]), ci_of(st)
     need(P[0][1] and P[0][1]["kind"] == "dsep" and P[0][1]["graph"] == c["graph"] == a["graph"]
@@ -613,7 +628,7 @@ RULES = {
     "symmetry": ((1,), symmetry), "decomposition": ((1,), decomposition), "weak_union": ((1,), weak_union),
     "contraction": ((2,), contraction), "intersection": ((2,), intersection),
     "composition": ((2,), composition), "weak_transitivity": ((4,), weak_transitivity),
-    "d_separation": ((0,), d_separation), "lemma1": ((1, 2), lemma1), "nonadjacent": ((1,), nonadjacency),
+    "d_separation": ((0,), d_separation), "d_connection": ((0,), d_connection), "lemma1": ((1, 2), lemma1), "nonadjacent": ((1,), nonadjacency),
     "markov": ((1,), markov), "faithfulness": ((2,), faithfulness),
     "instantiate": ((1,), instantiation), "generalize": ((1,), generalisation),
     "factorisation (n)": (tuple(range(1, 12)), factorisation),
@@ -662,8 +677,11 @@ class FileCheck:
             for i in range(len(bl)):
                 for j in range(i + 1, len(bl)):
                     self.th.relation("disjoint", bl[i], bl[j], "chain blocks are disjoint", binders)
+        if body.get("type") == "dconnection":
+            for p_, q_ in (("x", "y"), ("x", "z"), ("y", "z")):
+                self.th.relation("disjoint", body["ci"][p_], body["ci"][q_], "%s and %s are disjoint" % (p_.upper(), q_.upper()), binders)
         need(body.get("type") in ("ci", "noedge", "chained", "determines", "principle", "positive", "equation",
-                                  "factorisable"),
+                                  "factorisable", "dconnection"),
              "unknown statement type %r" % body.get("type"))
 
     def step(self, s: dict):

@@ -81,6 +81,14 @@ class Result:
             return "\n".join(out)
         return "unknown: " + self.reason
 
+    # readable in a terminal (print) and in Jupyter
+    def __str__(self) -> str:
+        head = "%s under the %s axioms" % (self.status, self.axioms)
+        return head + "\n" + self.text().split("\n", 1)[-1] if "\n" in self.text() else head + ": " + self.reason
+
+    def _repr_markdown_(self) -> str:
+        return "```\n%s\n```" % str(self)
+
 
 def _setname(K):
     K = sorted(K)

@@ -45,6 +45,11 @@ def auto_rule(checker, item, claim, refs):
     # statements with an empty side hold in every model and cannot help a derivation
     facts = [f for f in facts if not trivial(f.statement)]
     axioms = _axioms_for(facts, claim)
+    if item.check and item.check[0] == "option":    # by auto[graphoid]: the user's choice; the kernel's
+        from .closure import AXIOMS                 # replay marks what the rules used need (positivity, Gaussian)
+        axioms = item.check[1]
+        if axioms not in AXIOMS:
+            raise RuleError("auto: unknown axiom system %r; choose one of %s" % (axioms, ", ".join(AXIOMS)))
     res = decide([f.statement.triple() for f in facts], claim.triple(), axioms=axioms, budget_s=10.0)
     if res.status == "refuted":
         raise RuleError("auto: the claim does not follow from %s under the %s axioms; counter-model:\n%s"

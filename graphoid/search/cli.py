@@ -26,15 +26,21 @@ class QueryError(Exception):
 
 def parse_query(text: str):
     """'P1, P2 ⊢ G' → ([CI...], CI, variables). Juxtaposed single letters are separate variables."""
+    from ..syntax.names import implicit_names
     tree = parse_query_tree(text)
-    env = Env(implicit=True)
+    env = Env(implicit=True, implicit_names=implicit_names(tree))
     rs = Resolver(env)
     stmts = [c for c in tree.children if c is not None and not hasattr(c, "type")]
+    negated: set[int] = set()
     out = []
+    from ..statements import NotCI
     for t in stmts:
         if t.data == "schema":
             raise QueryError("queries take plain c.i. statements, not 'for all' schemas")
         c = rs.statement(t)
+        if isinstance(c, NotCI):   # d-connection: only decided in a graph (--graph)
+            c = c.ci
+            negated.add(len(out))
         if not c.concrete:
             raise QueryError("queries take concrete variables")
         out.append(c)
@@ -52,6 +58,7 @@ def parse_query(text: str):
                                  % (ci_text(c), na, nb, ", ".join(sorted(common))))
         if not c.x.scalars or not c.y.scalars:
             raise QueryError("%s: both sides of ⊥⊥ must be nonempty" % ci_text(c))
+    out = [NotCI(c) if i in negated else c for i, c in enumerate(out)]
     return out[:-1], out[-1], variables
 
 
@@ -82,9 +89,12 @@ def _graph_from_arg(arg: str):
     """--graph takes a .gph file with one graph, or edges like 'A->B, B->C'."""
     from ..graphs.dag import DAG
     from ..script import check_text
+    from ..graphs.dagitty import looks_like_dagitty
     if os.path.exists(arg):
         with open(arg, encoding="utf-8") as fh:
             text = fh.read()
+    elif looks_like_dagitty(arg):   # dagitty's syntax: dag { X -> M -> Y; U [latent] }
+        text = "graph G: " + arg + "\n"
     else:
         edges = arg.replace(";", ",")
         names = sorted({tok.strip() for part in edges.split(",") for tok in part.replace("<-", "->").split("->") if tok.strip()})
@@ -92,6 +102,9 @@ def _graph_from_arg(arg: str):
     rep = check_text(text, arg if os.path.exists(arg) else "<--graph>")
     if rep.parse_error is not None or rep.env is None:
         raise QueryError("cannot read the graph: %s" % (rep.parse_error or "bad graph"))
+    bad = [s for s in rep.steps if s.status == "failed" and s.kind.startswith("decl_")]
+    if bad:
+        raise QueryError("cannot read the graph: %s" % bad[0].message)
     graphs = [g for g in rep.env.graphs.values() if isinstance(g, DAG)]
     if len(graphs) != 1:
         raise QueryError("the graph file must declare exactly one concrete graph; it declares %d" % len(graphs))
@@ -117,6 +130,11 @@ def prove_main(args) -> int:
         except QueryError as e:
             print("graphoid: error: %s" % e, file=sys.stderr)
             return EXIT_USAGE
+    from ..statements import NotCI
+    if any(isinstance(c, NotCI) for c in premises + [goal]):
+        print("graphoid: error: a d-connection (X ⊥̸⊥ Y | Z) is decided in one graph: add --graph FILE|EDGES",
+              file=sys.stderr)
+        return EXIT_USAGE
     from . import decide
     triples = [c.triple() for c in premises]
     try:
@@ -124,8 +142,10 @@ def prove_main(args) -> int:
     except ValueError as e:
         print("graphoid: error: %s" % e, file=sys.stderr)
         return EXIT_USAGE
-    out: dict = {"query": args.query, "axioms": args.axioms, "status": res.status,
-                 "semantics": AXIOM_SEMANTICS[args.axioms]}
+    from . import answer as _ans
+    out: dict = {"query": args.query, "axioms": args.axioms, "status": res.status}
+    if res.status == "proved":
+        out["semantics"] = AXIOM_SEMANTICS[args.axioms]   # replaced below by what the rules used need
     script = None
     if res.status == "proved":
         # The kernel re-checks the proposed derivation; a rejected step means a search bug, and the
@@ -136,6 +156,10 @@ def prove_main(args) -> int:
             fact = replay(k, facts, res.derivation, goal)
             out["kernel"] = "re-checked %d steps" % _count_steps(res.derivation)
             out["semantics_of_result"] = fact.semantics.describe()
+            # labelled by the rules the derivation actually used (a gaussoid query answered with
+            # semigraphoid rules holds in every distribution)
+            out["semantics"] = "valid in every distribution" if fact.semantics.describe() == "all distributions" \
+                else "valid in " + fact.semantics.describe()
         except RuleError as e:
             res.status = "unknown"
             out["status"] = "unknown"
@@ -145,11 +169,13 @@ def prove_main(args) -> int:
         if script:
             out["script"] = script
     elif res.status == "refuted":
-        out["counter_model"] = res.counter_model_text()
+        out["meaning"] = _ans.refuted_meaning(res)
+        out["counter_model_text"] = res.counter_model_text()
+        out["counter_model"] = _ans.counter_model_json(res)
         if res.dag_witness is not None:
-            out["dag_witness"] = sorted([list(e) for e in res.dag_witness.edges])
+            out["dag_witness"] = _ans.dag_json(res.dag_witness)
         if res.dist_witness is not None:
-            out["distribution_witness"] = res.dist_witness.text()
+            out["distribution_witness"] = _ans.distribution_json(res.dist_witness)
         if res.dag_witness is None and res.dist_witness is None:
             out["witness"] = ("no concrete witness found; the closed structure alone refutes the "
                               "implication under the %s axioms" % args.axioms)
@@ -163,8 +189,10 @@ def prove_main(args) -> int:
         from ..script import check_text
         rep = check_text(script, "derivation")
         sys.stdout.write(document(rep))
+    elif args.latex and res.status == "refuted":
+        sys.stdout.write(_ans.refutation_document(args.query, premises, goal, res))
     else:
-        _print_text(out, res)
+        _print_text(out, res, getattr(args, "table", False))
     return {"proved": EXIT_OK, "refuted": EXIT_FAIL}.get(res.status, EXIT_UNKNOWN)
 
 
@@ -179,20 +207,25 @@ def _count_steps(items) -> int:
     return n
 
 
-def _print_text(out: dict, res) -> None:
+def _print_text(out: dict, res, table: bool = False) -> None:
+    from . import answer as _ans
     st = out["status"]
     if st == "proved":
         print("proved under the %s axioms (%s); %s by the kernel" % (out["axioms"], out["semantics"], out.get("kernel", "")))
         print(out.get("script") or out["derivation"], end="" if out.get("script") else "\n")
     elif st == "refuted":
         print("refuted under the %s axioms: the goal does not follow" % out["axioms"])
-        print(out["counter_model"])
+        print(out["counter_model_text"])
         if "dag_witness" in out:
-            edges = ", ".join("%s -> %s" % tuple(e) for e in out["dag_witness"]) or "no edges"
+            edges = ", ".join("%s -> %s" % tuple(e) for e in out["dag_witness"]["edges"]) or "no edges"
             print("DAG witness (its d-separations hold the premises, not the goal; checked): " + edges)
         if "distribution_witness" in out:
-            print("distribution witness (exact rationals; premises hold, goal fails; checked):")
-            print(out["distribution_witness"])
+            d = res.dist_witness
+            if _ans.show_table(d, "dag_witness" in out, table):
+                print("distribution witness (exact rationals; premises hold, goal fails; checked):")
+                print(d.text())
+            else:
+                print(_ans.table_summary(d))
         if "witness" in out:
             print(out["witness"])
     else:
@@ -201,44 +234,24 @@ def _print_text(out: dict, res) -> None:
 
 
 def _prove_in_graph(args, premises, goal) -> int:
-    """d-separation in one DAG: the goal is read off the graph by the kernel."""
-    from ..statements import CI as _CI
+    """Each premise and the goal decided in one DAG by the kernel (d-separation or an active path).
+    'proved' only when the goal holds; a failing premise is reported, never a vacuous proof."""
+    from .graphquery import GraphInputError, decide_in_graph
     g = _graph_from_arg(args.graph)
-    k = Kernel()
-
-    def as_d(c):
-        return _CI(c.x, c.y, c.z, True, g.name)
-
-    out: dict = {"query": args.query, "graph": sorted([list(e) for e in g.edges])}
-    missing = sorted(set().union(*(c.x.scalars | c.y.scalars | c.z.scalars for c in premises + [goal])) - set(g.nodes))
-    if missing:
-        raise QueryError("not vertices of the graph: " + ", ".join(missing))
-    failing = []
-    for p in premises:
-        try:
-            k.d_separation(g, as_d(p))
-        except RuleError:
-            failing.append(ci_text(p))
     try:
-        k.d_separation(g, as_d(goal))
-        out["status"] = "proved"
-        out["proof"] = "%s read off the graph by d-separation (kernel-checked)" % ci_text(as_d(goal))
-        code = EXIT_OK
-    except RuleError as e:
-        if failing:
-            out["status"] = "proved"
-            out["proof"] = ("vacuously: the premise%s %s do%s not hold in this graph"
-                            % ("" if len(failing) == 1 else "s", ", ".join(failing), "es" if len(failing) == 1 else ""))
-            code = EXIT_OK
-        else:
-            out["status"] = "refuted"
-            out["counter_model"] = "the graph itself: every premise is a d-separation in it, the goal is not (%s)" % e
-            code = EXIT_FAIL
+        ans = decide_in_graph(premises, goal, g)
+    except (GraphInputError, RuleError) as e:
+        raise QueryError(str(e)) from None
+    out = dict(ans.to_json(), query=args.query, script=ans.script())
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
+    elif args.latex:
+        from ..export.latex import document
+        from ..script import check_text
+        sys.stdout.write(document(check_text(ans.script(), "graph query")))
     else:
-        print(out["status"] + ": " + out.get("proof", out.get("counter_model", "")))
-    return code
+        print("\n".join(ans.lines()))
+    return EXIT_OK if ans.status == "proved" else EXIT_FAIL
 
 
 def models_main(args) -> int:

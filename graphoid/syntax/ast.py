@@ -116,6 +116,13 @@ def items_from_tree(tree: Tree, file: str, text: str):
                 for a, (u, v) in zip(arrows, zip(verts, verts[1:])):
                     edges.append((v, u) if a in ("<-", "←") else (u, v))
             yield Item(k, line, col, label=name, names=tuple(nodes), edges=tuple(edges), text=src)
+        elif k == "decl_dagitty":
+            name, body = t.children
+            s = str(body)
+            off = 0
+            if body.type == "STRING":
+                s, off = s[1:-1], 1
+            yield Item(k, line, col, label=str(name), check=(s, body.line, body.column + off), text=src)
         elif k == "decl_chain":
             yield Item(k, line, col, label=str(t.children[0]),
                        trees=tuple(c.children[0] for c in t.children[1:]), text=src)
@@ -169,8 +176,13 @@ def items_from_tree(tree: Tree, file: str, text: str):
             lab, claim, app = t.children
             rule_tok = app.children[0]
             args = []
+            opt = ()
             for a in app.children[1:]:
                 if a is None:
+                    continue
+                if a.data == "rule_opt":      # by auto[graphoid]
+                    o = a.children[0]
+                    opt = ("option", str(o), o.line, o.column)
                     continue
                 al, ac = _pos(a)
                 if a.data == "ref":
@@ -179,6 +191,7 @@ def items_from_tree(tree: Tree, file: str, text: str):
                     args.append(Arg("bind", token_name(a.children[0].children[0]), al, ac, a.children[1]))
             stmt = claim.children[0] if claim.data == "claim" else claim
             yield Item(k, line, col, label=_label(lab), statement=stmt, rule=str(rule_tok),
-                       rule_line=rule_tok.line, rule_col=rule_tok.column, args=tuple(args), text=src)
+                       rule_line=rule_tok.line, rule_col=rule_tok.column, args=tuple(args), text=src,
+                       check=opt)
         else:  # pragma: no cover - grammar and AST are kept in step by tests
             raise ValueError("unknown item %s" % k)

@@ -61,8 +61,23 @@ _NICE = {
 }
 
 
+def _shown(t: str) -> str:
+    """A terminal as a user reads it: 'an independence sign ⊥⊥', '..', never lark's __ANON_2."""
+    if t in _NICE:
+        return _NICE[t]
+    if t.startswith("__"):
+        try:
+            term = next(x for x in _parser().terminals if x.name == t)
+            if term.pattern.type == "str":
+                return "'%s'" % term.pattern.value
+        except StopIteration:
+            pass
+        return "a symbol"
+    return t.lower().strip('"') if not t.isupper() else "'%s'" % t.lower()
+
+
 def _expected(tokens) -> str:
-    names = sorted({_NICE.get(t, t.lower().strip('"') if not t.isupper() else "'%s'" % t.lower()) for t in tokens})
+    names = sorted({_shown(t) for t in tokens})
     if len(names) > 8:
         names = names[:8] + ["…"]
     return ", ".join(names)
@@ -91,12 +106,16 @@ def _error_from_lark(e: UnexpectedInput, text: str, file: str) -> GphError:
             src = lines[-1] if lines else ""
             col = len(src) + 1
         msg = "unexpected %s; expected %s" % (shown, _expected(e.expected))
+        if "RULE" in e.expected and tok.type != "$END":   # by Symmetry(a): suggest the rule
+            from ..script import did_you_mean
+            msg += did_you_mean(str(tok))
     else:  # pragma: no cover - lark has no other subclasses today
         msg = str(e).splitlines()[0]
     return GphError(file, line, col, msg, src)
 
 
 def _parse(text: str, start: str, file: str) -> Tree:
+    text = strip_bom(text)
     if len(text) > MAX_SOURCE_CHARS:
         raise GphError(file, 1, 1, "input is %d characters; the limit is %d" % (len(text), MAX_SOURCE_CHARS))
     try:
@@ -107,7 +126,13 @@ def _parse(text: str, start: str, file: str) -> Tree:
         raise GphError(file, 1, 1, "input is nested too deeply to parse") from None
 
 
+def strip_bom(text: str) -> str:
+    """A UTF-8 byte-order mark (editors on Windows write one) is not part of the script."""
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 def parse_script(text: str, file: str = "<input>") -> Script:
+    text = strip_bom(text)
     tree = _parse(text, "start", file)
     return Script(file, text, tuple(items_from_tree(tree, file, text)))
 

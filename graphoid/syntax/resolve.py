@@ -26,6 +26,7 @@ class Env:
     decl: IndexDecl = field(default_factory=IndexDecl)
     graphs: dict = field(default_factory=dict)
     implicit: bool = False        # `prove` queries: undeclared names are variables
+    implicit_names: set = field(default_factory=set)   # what a query declares implicitly (syntax/names.py)
 
     def theory(self) -> SetTheory:
         return SetTheory(self.decl)
@@ -52,14 +53,18 @@ def _tok(t):
 
 
 def split_name(env: Env, text: str, line: int, col: int, whole: bool = False) -> list[str]:
-    """`CBA` → [C, B, A] against the declared names. Exactly one reading must exist."""
+    """`CBA` → [C, B, A] against the declared names. Exactly one reading must exist (the rule is
+    stated in syntax/names.py and the README)."""
     names = env._set_names()
     if text in names:
         return [text]
     if env.implicit:
         if whole:
             return [text]
-        return list(text)
+        from .names import words
+        names = names | env.implicit_names | set(words(text))
+        if text in names:
+            return [text]
     # all splittings (dynamic programming); ambiguity is an error rather than a guess
     n = len(text)
     if n > 200:
@@ -248,7 +253,16 @@ class Resolver:
             return Schema(tuple(binders), body)
         if t.data in ("no_edge", "no_arrow"):
             return self.graph_fact(t)
+        if t.data in ("dconn", "dconn_not"):
+            return self.dconn(t)
         return self.ci(t)
+
+    def dconn(self, t: Tree):
+        """(X ⊥̸⊥ Y | Z)_d or not (X ⊥⊥ Y | Z)_d: a d-connection (the negation of a d-separation)."""
+        from ..statements import NotCI
+        # Without _d it is only meaningful in a graph query (`prove --graph`); the kernel's
+        # d_connection rule refuses a claim that is not a d-connection.
+        return NotCI(self.ci(t.children[0] if t.data == "dconn_not" else t))
 
     def graph_fact(self, t: Tree):
         x, y, g = t.children
@@ -267,7 +281,7 @@ class Resolver:
         if dsub is None:
             return CI(X, Y, Z)
         g = str(graph) if graph is not None else self.env.default_graph()
-        if graph is not None and self.env.graph(g) is None:
+        if graph is not None and self.env.graph(g) is None and not self.env.implicit:   # a query names any graph
             raise ResolveError("unknown graph %r" % g, graph.line, graph.column)
         return CI(X, Y, Z, True, g)
 

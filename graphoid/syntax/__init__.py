@@ -1,0 +1,1 @@
+"""Concrete syntax: the lark grammar's parser, the AST and name resolution."""
