@@ -140,10 +140,10 @@ def test_d_connection_needs_a_graph_statement():
 
 def test_d_connection_agrees_with_networkx_on_random_dags():
     rng = random.Random(12)
-    k = Kernel()
     checked = 0
     for _ in range(60):
         g = random_dag(rng, rng.randint(2, 6), rng.choice([0.2, 0.4, 0.6]))
+        k = Kernel.for_graphs(g)      # graphs are read off only when declared in the context
         for x, y in itertools.combinations(g.nodes, 2):
             rest = [v for v in g.nodes if v not in (x, y)]
             z = frozenset(v for v in rest if rng.random() < 0.4)
@@ -161,7 +161,9 @@ def test_d_connection_agrees_with_networkx_on_random_dags():
 
 def test_the_kernel_rejects_a_forged_path():
     g = DAG("G", ("X", "M", "Y", "U1", "U2"), (("U1", "X"), ("U1", "M"), ("U2", "M"), ("U2", "Y")))
-    k = Kernel()
+    k = Kernel.for_graphs(g)
+    with pytest.raises(RuleError, match="not a graph declared"):
+        Kernel().d_connection(g, NotCI(CI.of({"X"}, {"Y"}, {"M"}, dsep=True, graph="G")))
     given_m = NotCI(CI.of({"X"}, {"Y"}, {"M"}, dsep=True, graph="G"))
     assert k.d_connection(g, given_m, ["X", "U1", "M", "U2", "Y"]).statement == given_m
     nothing = NotCI(CI.of({"X"}, {"Y"}, set(), dsep=True, graph="G"))

@@ -91,7 +91,7 @@ def _minimal_by_kernel(k: Kernel, g: DAG, x, y, z, ans: Answer, tag: str):
 
 def implied(g: DAG, all_pairs: bool = False) -> Answer:
     _check_acyclic(g)
-    k = Kernel()
+    k = Kernel.for_graphs(g)
     G = g.nx()
     if all_pairs or g.latent:
         ans = Answer("implied d-separations of %s, one minimal separating set per non-adjacent pair of "
@@ -140,13 +140,13 @@ def separator(g: DAG, x, y) -> Answer:
         # 2019); the kernel checks that this set leaves an active path.
         anc = set(x | y).union(*(nx.ancestors(G, v) for v in x | y))
         cand = (obs - x - y) & anc
-        f = Kernel().d_connection(g, NotCI(_ci(g, x, y, cand)))
+        f = Kernel.for_graphs(g).d_connection(g, NotCI(_ci(g, x, y, cand)))
         ans.rows.append("none: no set of observed vertices d-separates them; %s" % statement_text(f.statement))
         ans.facts.append(("none", f))
         ans.notes.append("that no other observed set separates rests on the theorem that An(X ∪ Y) ∩ observed "
                          "separates whenever any observed set does (van der Zander et al. 2019), not on the kernel")
         return ans
-    _minimal_by_kernel(Kernel(), g, x, y, z, ans, "s")
+    _minimal_by_kernel(Kernel.for_graphs(g), g, x, y, z, ans, "s")
     ans.rows.append(statement_text(_ci(g, x, y, z)))
     return ans
 
@@ -181,7 +181,7 @@ def adjustment_sets(g: DAG, x, y) -> Answer:
                 continue
             if nx.is_d_separator(Gb, set(x), set(y), set(zs)):
                 found.append(zs)
-    k = Kernel()
+    k = Kernel.for_graphs(gb)
     if not found:
         f = k.d_connection(gb, NotCI(_ci(gb, x, y, set(cand))))
         ans.facts.append(("none", f))

@@ -162,7 +162,7 @@ class Declarations:
                     raise ContextError("unknown vertex %r: declare it with 'variables' or 'latent'" % v, line, col)
             loops = [u for u, v in graph.edges if u == v]
             if loops:
-                raise ContextError("graph %s has a self-loop at %s; a causal graph is acyclic" % (name, loops[0]), line, col)
+                raise ContextError("graph %s is not acyclic: it has a self-loop %s -> %s" % (name, loops[0], loops[0]), line, col)
             cyc = graph.find_cycle()
             if cyc:
                 raise ContextError("graph %s is not acyclic: it has the cycle %s" % (name, " -> ".join(cyc)), line, col)

@@ -46,6 +46,26 @@ class Kernel(Declarations, DConnectionRules):
         self.ctx = ctx if ctx is not None else Context()
         self.sets = SetTheory(self.ctx.decl)
 
+    @classmethod
+    def for_graphs(cls, *graphs) -> "Kernel":
+        """A kernel whose context declares these concrete graphs and their vertices (for tools that
+        decide questions about a graph given as data: prove --graph, graph queries)."""
+        k = cls()
+        seen: dict[str, bool] = {}
+        for g in graphs:
+            for v in g.nodes:
+                lat = v in getattr(g, "latent", ())
+                if v in seen and seen[v] != lat:
+                    raise ContextError("%s is latent in one graph and observed in another" % v)
+                seen[v] = lat
+        for lat in (False, True):
+            names = [(v, 0, 0) for v, l in seen.items() if l == lat]
+            if names:
+                k.declare_variables(names, lat, 0)
+        for g in graphs:
+            k.declare_graph(g.name, g, 0)
+        return k
+
     # -- helpers -------------------------------------------------------------------------------
     def _bound(self, statement):
         """Context manager: inside a schema's body, its binders are arbitrary declared names."""

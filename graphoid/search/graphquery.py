@@ -133,7 +133,7 @@ def check_graph(g) -> None:
 
 def decide_in_graph(premises, goal, g, kernel: Kernel | None = None) -> GraphAnswer:
     check_graph(g)
-    k = kernel or Kernel()
+    k = kernel or Kernel.for_graphs(g)
     missing = set()
     for c in list(premises) + [goal]:
         b = c.ci if isinstance(c, NotCI) else c
