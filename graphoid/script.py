@@ -45,6 +45,11 @@ def _auto(checker, item, claim, refs):
 
 EXTRA_RULES: dict = {"auto": _auto}
 
+# Graph rules over an abstract graph (graph_script.py, kernel/graph_rules.py).
+from .graph_script import GRAPH_RULE_ALIASES, GRAPH_RULES  # noqa: E402
+RULE_ALIASES.update(GRAPH_RULE_ALIASES)
+EXTRA_RULES.update(GRAPH_RULES)
+
 
 @dataclass
 class Checker:
@@ -259,6 +264,10 @@ class Checker:
             return Principle("faithfulness", gname)
         if d == "factorisable":
             return Factorisable()
+        from .graph_statements import graph_claim
+        g = graph_claim(self.env, t, rs)
+        if g is not None:
+            return g
         return rs.statement(t)
 
     def step(self, item: Item):

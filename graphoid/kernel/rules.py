@@ -15,6 +15,8 @@ from ..sets import Obligation, SetTheory, VarSet, index_vars
 from ..statements import (CI, Chained, Determines, NoEdge, Positive, Principle, Schema, Semantics, instantiate_ci,
                           set_text, statement_text)
 from .fact import _MINT, Fact
+from .graph_rules import GraphRules
+from ..graph_statements import GRAPH_STATEMENTS
 
 
 class RuleError(Exception):
@@ -25,7 +27,7 @@ class RuleError(Exception):
         self.obligations = tuple(obligations)
 
 
-class Kernel:
+class Kernel(GraphRules):
     """Owns the set theory (declarations of families, index sets) that side conditions use."""
 
     def __init__(self, sets: SetTheory | None = None):
@@ -110,6 +112,8 @@ class Kernel:
         elif isinstance(body, Chained):
             self._chain_blocks_disjoint(obs, kind, body.blocks)
             sem = Semantics.d(body.graph)
+        elif isinstance(body, GRAPH_STATEMENTS):
+            sem = self._graph_statement_semantics(obs, kind, body)
         elif isinstance(body, (Determines, Principle, Positive)):
             if kind == "hypothesis" and isinstance(body, Principle):
                 raise RuleError("a principle such as faithfulness is an assumption, not a graph hypothesis")
