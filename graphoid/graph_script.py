@@ -34,7 +34,8 @@ def _summary(checker, item, claim, refs):
     chained = [f for f in facts if isinstance(f.statement, Chained)]
     if chained and len(facts) == 1:
         return checker.kernel.summary([], claim, chain=chained[0])
-    return checker.kernel.summary(facts, claim)
+    observed = frozenset(n for n, lat in checker.env.scalars.items() if not lat)
+    return checker.kernel.summary(facts, claim, single_scalars=observed)
 
 
 def _bayes_ball(checker, item, claim, refs):

@@ -14,9 +14,12 @@ from ..statements import CI, Determines, NoEdge, Schema, Semantics
 from .fact import Fact
 
 
-def _single(s: VarSet) -> bool:
-    """One vertex for sure: a single family member F_i (a declared scalar may stand for a set)."""
-    return not s.scalars and len(s.fams) == 1 and isinstance(s.fams[0][1], ISingle)
+def _single(s: VarSet, single_scalars=frozenset()) -> bool:
+    """One vertex for sure: a family member F_i, or a scalar declared as one observable variable
+    (a latent name such as Λ may stand for a set of latent vertices)."""
+    if not s.scalars and len(s.fams) == 1 and isinstance(s.fams[0][1], ISingle):
+        return True
+    return not s.fams and len(s.scalars) == 1 and next(iter(s.scalars)) in single_scalars
 
 
 class GraphRules:
@@ -191,7 +194,7 @@ class GraphRules:
         return self._mint(c, r, [p, d], p.semantics, obs)
 
     # -- summary graphs ----------------------------------------------------------------------------
-    def summary(self, facts: list[Fact], c: SummaryClaim, chain=None) -> Fact:
+    def summary(self, facts: list[Fact], c: SummaryClaim, chain=None, single_scalars=frozenset()) -> Fact:
         """The summary graph of c.graph on the set-nodes of the claim: a link is kept unless a cited
         fact excludes it. With `chain` (a chained graph's blocks, or a Chained fact) the set-nodes are
         the blocks and links join only a block to itself or to an adjacent block."""
@@ -207,7 +210,7 @@ class GraphRules:
             for j in range(i + 1, m):
                 self._check(obs, r, self.sets.disjoint(nodes[i], nodes[j], "set-nodes %s and %s are disjoint" % (self._txt(nodes[i]), self._txt(nodes[j]))),
                             "set-nodes %s and %s may overlap" % (self._txt(nodes[i]), self._txt(nodes[j])))
-        single = tuple(_single(n) for n in nodes)
+        single = tuple(_single(n, single_scalars) for n in nodes)
         used: list[Fact] = []
         if chain is not None:
             blocks = chain
