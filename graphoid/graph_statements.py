@@ -165,8 +165,26 @@ class Summary:
             self.graph, ", ".join(set_text(n, decl) for n in self.nodes), "; ".join(self._links(decl, set_text)) or "none")
 
     def latex(self, decl=None) -> str:
-        from .export.latex import tex_text
-        return r"\text{%s}" % tex_text(self.text(decl))
+        """Set-nodes and links in math, the links four to a row (an aligned block)."""
+        from .export.latex import name_math
+        names = [_sl(n, decl) for n in self.nodes]
+        links = []
+        for a in range(len(self.nodes)):
+            for b in range(a, len(self.nodes)):
+                arrows = []
+                if (a, b) in self.edges:
+                    arrows.append(r"\to")
+                if a != b and (b, a) in self.edges:
+                    arrows.append(r"\leftarrow")
+                if (a, b) in self.latent:
+                    arrows.append(r"\leftrightarrow")
+                if arrows:
+                    sym = r"\,".join(arrows)
+                    links.append("%s %s %s" % (names[a], sym, names[b]) if a != b
+                                 else r"%s\text{ within}\ %s" % (sym, names[a]))
+        rows = [", ".join(links[k:k + 4]) for k in range(0, len(links), 4)] or [r"\text{none}"]
+        head = r"%s \mapsto \text{summary on } %s" % (name_math(self.graph), ", ".join(names))
+        return r"\begin{aligned}[t] &%s\\ &\text{links: } %s\end{aligned}" % (head, r"\\ &\quad ".join(rows))
 
     def to_json(self) -> dict:
         return {"type": "summary", "graph": self.graph, "nodes": [_sj(n) for n in self.nodes],

@@ -543,3 +543,53 @@ assume (k): every path from a to c meets b
     stmts = [s.statement for s in rep.steps]
     assert stmts == ["every vertex of 𝒢 is in Labc or a latent link between a and bc", "no parents of L",
                      "no parents of b outside La", "each of a is linked to bc", "every path from a to c meets b"]
+
+
+# -- the independent rechecker ------------------------------------------------------------------------------
+SMALL = """variables a, b, c
+assume (v): every vertex of 𝒢 is in abc
+assume (e1): no edge between a and c
+assume (e2): no edge from b to ac
+have (s): summary of 𝒢 on a, b, c by summary((v), (e1), (e2))
+have (d): (a ⊥⊥ c)_d by bayes_ball((s))
+"""
+
+
+def _cert(text):
+    from graphoid.export.certificate import certificate
+    rep = check_text(text, "small.gph")
+    assert rep.ok, [s.message for s in rep.steps]
+    return certificate([rep])
+
+
+def test_rechecker_accepts_graph_rules_and_rejects_tampering():
+    import copy
+    from graphoid.recheck.checker import check_certificate
+    cert = _cert(SMALL)
+    info, bad = check_certificate(cert)
+    assert not bad, bad
+    steps = cert["files"][0]["steps"]
+    s = [x for x in steps if x["label"] == "s"][0]
+    assert sorted(map(tuple, s["statement"]["edges"])) == [(0, 1), (2, 1)]
+    # a summary that leaves out a link no premise excludes (a -> b) is rejected
+    t = copy.deepcopy(cert)
+    ts = [x for x in t["files"][0]["steps"] if x["label"] == "s"][0]
+    ts["statement"]["edges"] = [[2, 1]]
+    assert check_certificate(t)[1]
+    # a d-separation the summary does not give ((a ⊥ c | b)_d: b may be a collider) is rejected
+    t = copy.deepcopy(cert)
+    td = [x for x in t["files"][0]["steps"] if x["label"] == "d"][0]
+    td["statement"]["z"] = ["b"]
+    assert check_certificate(t)[1]
+
+
+def test_kernel_refuses_what_the_small_summary_cannot_show():
+    rep = check_text(SMALL + "have (d2): (a ⊥⊥ c | b)_d by bayes_ball((s))\n", "small.gph")
+    assert not rep.ok and "active" in [s for s in rep.steps if s.label == "d2"][0].message
+
+
+def test_latex_cites_the_graph_rules():
+    from graphoid.export.latex import document
+    tex = document(check_text(SMALL, "small.gph"))
+    assert "type-level Bayes ball" in tex and "summary graph" in tex
+    assert r"\text{every vertex of }" in tex

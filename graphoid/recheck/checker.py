@@ -592,6 +592,8 @@ RULES = {
     "instantiation": ((1,), instantiation), "generalisation": ((1,), generalisation),
     "factorisation (n)": (tuple(range(1, 12)), factorisation),
 }
+from .graph_rules import GRAPH_RULES, GRAPH_TYPES  # noqa: E402  (graph rules: recheck/graph_rules.py)
+RULES.update(GRAPH_RULES)
 ASSUMED = {"assumption": "assumption", "hypothesis": "graph hypothesis", "case": "case"}   # kind -> rule
 
 
@@ -635,7 +637,7 @@ class FileCheck:
                 for j in range(i + 1, len(bl)):
                     self.th.relation("disjoint", bl[i], bl[j], "chain blocks are disjoint", binders)
         need(body.get("type") in ("ci", "noedge", "chained", "determines", "principle", "positive", "equation",
-                                  "factorisable"),
+                                  "factorisable") + GRAPH_TYPES,
              "unknown statement type %r" % body.get("type"))
 
     def step(self, s: dict):
@@ -656,7 +658,7 @@ class FileCheck:
                 mine = None
             elif body.get("type") in ("determines", "positive"):
                 mine = None
-            elif body.get("type") in ("noedge", "chained"):
+            elif body.get("type") in ("noedge", "chained") + GRAPH_TYPES:
                 mine = sem("dsep", body["graph"])
             else:
                 mine = sem("dsep", body["graph"]) if ci_of(body)["dsep"] else sem("prob")
