@@ -29,7 +29,7 @@ def test_every_shipped_proof_checks(capsys):
     assert main(["check", *proofs]) == 0
     out = capsys.readouterr().out
     assert "%d of %d files verified" % (len(proofs), len(proofs)) in out
-    assert "lemma1.gph: OK: 3 verified, 1 assumption, 1 checked by enumeration, 0 failed" in out
+    assert "lemma1.gph: OK: 5 verified, 1 assumption, 1 checked by enumeration, 0 failed" in out
 
 
 def test_exit_1_on_a_failed_step(tmp_path, capsys):
