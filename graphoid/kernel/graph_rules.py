@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 
 from ..graph_statements import Cut, Linked, ParentsIn, Summary, SummaryClaim, Vertices
-from ..sets import ISingle, VarSet, union_all
+from ..sets import ISingle, Obligation, VarSet, union_all
 from ..statements import CI, Determines, NoEdge, Schema, Semantics
 from .fact import Fact
 
@@ -244,8 +244,14 @@ class GraphRules:
         def rel(kind, i, s: VarSet):
             key = (kind, i, s)
             if key not in cache:
-                ob = (self.sets.subset if kind == "sub" else self.sets.disjoint)(
-                    nodes[i], s, "%s %s %s" % (self._txt(nodes[i]), "⊆" if kind == "sub" else "is disjoint from", self._txt(s)))
+                n = nodes[i]
+                meaning = "%s %s %s" % (self._txt(n), "⊆" if kind == "sub" else "is disjoint from", self._txt(s))
+                if kind == "dis" and not (n.scalars & s.scalars) and not (n.family_names() & s.family_names()):
+                    ob = Obligation(meaning, "proved", 0.0, "syntactic")     # no name in common
+                elif kind == "sub" and n.family_names() - s.family_names():
+                    ob = Obligation(meaning, "unknown", 0.0, "syntactic", "not tried: a family of the set-node is absent")
+                else:
+                    ob = (self.sets.subset if kind == "sub" else self.sets.disjoint)(n, s, meaning)
                 cache[key] = ob
             return cache[key]
 
