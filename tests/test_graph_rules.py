@@ -511,8 +511,21 @@ def test_lemma1_is_proved_without_the_lemma1_primitive():
     assert "Lemma 1" not in rules and {"summary graph", "path cut", "vertex cut"} <= rules
 
 
-def test_theorem1_has_no_graph_hypotheses():
-    rep = _check("proofs/theorem1.gph")
+@pytest.fixture(scope="module")
+def theorem1():
+    return _check("proofs/theorem1.gph")
+
+
+def test_theorem1_latex_cites_the_graph_rules(theorem1):
+    from graphoid.export.latex import document
+    tex = document(theorem1)
+    for words in ("by conditioning on roots", "by the type-level Bayes ball", "by the short-active-path rule",
+                  "by the vertex-cut rule", "by functional determination", r"\mapsto \text{summary on }"):
+        assert words in tex, words
+
+
+def test_theorem1_has_no_graph_hypotheses(theorem1):
+    rep = theorem1
     assert rep.ok and rep.count("hypothesis") == 0
     by = {s.label: s for s in rep.steps}
     for lab, rule in (("H2a", "short active path"), ("8", "type-level Bayes ball"), ("2b.3", "vertex cut"),
