@@ -347,6 +347,9 @@ class GraphRules:
         """The set-nodes inside s; every set-node must be inside s or disjoint from it."""
         inside = set()
         for i, n in enumerate(st.nodes):
+            if not (n.scalars & s.scalars) and not (n.family_names() & s.family_names()):
+                obs.append(Obligation("%s is disjoint from %s" % (self._txt(n), self._txt(s)), "proved", 0.0, "syntactic"))
+                continue
             o = self.sets.subset(n, s, "%s ⊆ %s" % (self._txt(n), self._txt(s)))
             if o.result == "proved":
                 obs.append(o)

@@ -241,7 +241,7 @@ def _inside(ctx, nodes, s):
         if _try(ctx, "subset", n, s):
             out.add(i)
         else:
-            ctx.th.relation("disjoint", n, s, "set-node inside or outside")
+            need(_try(ctx, "disjoint", n, s), "a set-node is neither inside nor outside a set")
     cover = []
     for n in nodes:
         cover = union(cover, n)
