@@ -606,3 +606,54 @@ def test_latex_cites_the_graph_rules():
     tex = document(check_text(SMALL, "small.gph"))
     assert "type-level Bayes ball" in tex and "summary graph" in tex
     assert r"\text{every vertex of }" in tex
+
+
+ALL_RULES = """variables a, b, c, d, r
+assume (v): every vertex of 𝒢 is in abcdr
+assume (e1): no edge between a and cd
+assume (e2): no edge from b to a
+assume (e3): no edge between b and d
+assume (rt): no parents of r
+assume (e4): no edge from r to abcd
+have (s): summary of 𝒢 on a, b, c, d, r by summary((v), (e1), (e2), (e3), (rt), (e4))
+assume (h): (a ⊥⊥ c | b)_d
+have (k): every path from a to d meets c by cut((s))
+have (l): (a ⊥⊥ cd | b)_d by vertex_cut((h), (k))
+have (m): (a ⊥⊥ cd | br)_d by roots((l), (rt))
+have (q): (a ⊥⊥ r)_d by bayes_ball((s))
+have (ad): (a ⊥⊥ d | b)_d by decomposition((l))
+assume (lk0): each of c is linked to ad
+have (lk): each of c is linked to d by linked((lk0), (e1))
+have (np): no edge from c to a by short_path((ad), (lk))
+assume (pc): (a ⊥⊥ c | bd)
+assume (dt): b determines d
+have (f): (a ⊥⊥ c | b) by determination((pc), (dt))
+"""
+
+
+def test_rechecker_rejects_dropped_premises_and_swapped_rules_of_graph_steps():
+    import copy
+    from graphoid.recheck.checker import RULES, check_certificate
+    cert = _cert(ALL_RULES)
+    assert not check_certificate(cert)[1]
+    steps = cert["files"][0]["steps"]
+    graph_rules = {"summary graph", "path cut", "vertex cut", "conditioning on roots", "type-level Bayes ball",
+                   "link narrowing", "short active path", "functional determination"}
+    assert graph_rules <= {s["rule"] for s in steps}
+    tried = 0
+    for k, s in enumerate(steps):
+        if s["kind"] != "verified" or s["rule"] not in graph_rules:
+            continue
+        for j in range(len(s["premises"])):
+            bad = copy.deepcopy(cert)
+            del bad["files"][0]["steps"][k]["premises"][j]
+            assert check_certificate(bad)[1], (s["label"], j)
+            tried += 1
+        for other, (arity, _) in RULES.items():
+            if other == s["rule"] or len(s["premises"]) not in arity:
+                continue
+            bad = copy.deepcopy(cert)
+            bad["files"][0]["steps"][k]["rule"] = other
+            assert check_certificate(bad)[1], (s["label"], s["rule"], other)
+            tried += 1
+    assert tried > 40

@@ -94,6 +94,13 @@ def ancestral(ctx, st, P):
     return sem("dsep", st["graph"])
 
 
+def _ancestral_named(ctx, st, P, roots: bool):
+    """The kernel names the rule 'conditioning on roots' exactly when every parent fact allows none."""
+    need(all(p[0].get("type") == "parents" for p in P[1:]), "parent facts")
+    need(roots == all(not p[0]["y"] for p in P[1:]), "the rule's name does not match its parent facts")
+    return ancestral(ctx, st, P)
+
+
 def vertex_cut(ctx, st, P):
     d = [p for p in P if p[0].get("type") == "ci"]
     k = [p for p in P if p[0].get("type") == "cut"]
@@ -332,8 +339,8 @@ def path_cut(ctx, st, P):
 
 GRAPH_RULES = {
     "link narrowing": ((1, 2, 3, 4, 5, 6, 7, 8), link_narrowing), "short active path": ((2,), short_path),
-    "conditioning on roots": (tuple(range(2, 12)), ancestral),
-    "conditioning on an ancestral set": (tuple(range(2, 12)), ancestral),
+    "conditioning on roots": (tuple(range(2, 12)), lambda ctx, st, P: _ancestral_named(ctx, st, P, True)),
+    "conditioning on an ancestral set": (tuple(range(2, 12)), lambda ctx, st, P: _ancestral_named(ctx, st, P, False)),
     "vertex cut": ((2,), vertex_cut), "functional determination": ((2,), determination),
     "summary graph": (tuple(range(0, 40)), summary), "type-level Bayes ball": (tuple(range(1, 12)), bayes_ball),
     "path cut": ((1,), path_cut),
