@@ -4,7 +4,7 @@ rule table. `lemma1` is a derived rule here: it expands into summary graph, path
 from __future__ import annotations
 
 from .graph_statements import Cut, Linked, SummaryClaim
-from .graphs.dag import ChainedGraph
+from .graphs.dag import DAG, ChainedGraph, is_chained
 from .kernel import RuleError
 from .sets import VarSet
 from .statements import CI, Chained, Determines
@@ -106,10 +106,24 @@ def _lemma1(checker, item, claim, refs):
         s = k.summary([], SummaryClaim(g.name, blocks), chain=blocks)
         cut = k.path_cut(s, Cut(A, C, D, g.name))
         return k.vertex_cut(p, cut, claim)
-    from .graphs.dag import AbstractGraph
-    if len(refs) == 2:
-        return checker.kernel.chain_paths(p, claim, checker.lookup(refs[1]))
-    return checker.kernel.chain_paths(p, claim, g or AbstractGraph(str(p.semantics.graph)))
+    k = checker.kernel
+    if len(refs) == 2:                  # a fact 'G is chained(A, B, C, D)' (e.g. a hypothesis)
+        ch = checker.lookup(refs[1])
+        if not isinstance(ch.statement, Chained) or len(ch.statement.blocks) != 4 or not isinstance(claim, CI):
+            raise RuleError("Lemma 1: the second premise must say that the graph is chained with four blocks")
+        A, B, C, D = ch.statement.blocks
+        s = k.summary([], SummaryClaim(ch.statement.graph, tuple(ch.statement.blocks)), chain=ch)
+        return k.vertex_cut(p, k.path_cut(s, Cut(A, C, D, ch.statement.graph)), claim)
+    if isinstance(g, DAG) and isinstance(claim, CI) and isinstance(p.statement, CI):
+        # a concrete DAG: the conclusion is decided by d-separation; the chain shape is checked so
+        # that a step citing Lemma 1 is an instance of it
+        a = p.statement
+        why = is_chained(g, [b.scalars for b in (a.x, a.z, a.y, claim.y - a.y)])
+        if why:
+            raise RuleError("Lemma 1: %s is not a chained graph with blocks A, B, C, D as cited: %s" % (g.name, why))
+        return k.d_separation(g, claim)
+    raise RuleError("Lemma 1: %s is not declared as a chained graph (use chain(A, B, C, D))"
+                    % (p.semantics.graph if p.semantics else "the graph"))
 
 
 GRAPH_RULES = {
