@@ -50,6 +50,11 @@ def _cut(checker, item, claim, refs):
     return checker.kernel.path_cut(checker.lookup(refs[0]), claim)
 
 
+def _parents(checker, item, claim, refs):
+    _need(checker, item, refs, 1, "parents")
+    return checker.kernel.summary_parents(checker.lookup(refs[0]), claim)
+
+
 def _vertex_cut(checker, item, claim, refs):
     _need(checker, item, refs, 2, "vertex cut")
     a, b = _facts(checker, refs)
@@ -127,14 +132,14 @@ def _lemma1(checker, item, claim, refs):
 
 
 GRAPH_RULES = {
-    "summary": _summary, "bayes_ball": _bayes_ball, "cut": _cut, "vertex_cut": _vertex_cut,
+    "summary": _summary, "bayes_ball": _bayes_ball, "cut": _cut, "vertex_cut": _vertex_cut, "parents": _parents,
     "ancestral": _ancestral, "short_path": _short_path, "linked": _linked,
     "determination": _determination, "lemma1": _lemma1,
 }
 GRAPH_RULE_ALIASES = {
     "summary": "summary", "summary_graph": "summary",
     "bayes_ball": "bayes_ball", "type_bayes_ball": "bayes_ball",
-    "cut": "cut", "path_cut": "cut",
+    "cut": "cut", "path_cut": "cut", "parents": "parents",
     "vertex_cut": "vertex_cut",
     "ancestral": "ancestral", "roots": "ancestral", "conditioning_on_roots": "ancestral",
     "condition_roots": "ancestral", "condition_ancestral": "ancestral",

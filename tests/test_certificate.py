@@ -331,14 +331,14 @@ def test_recheck_imports_only_stdlib_and_z3():
                 mods = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom):
                 if node.level:     # relative import: only within the recheck package
-                    assert node.module in (None, "checker"), node.module
+                    assert node.module in (None, "checker", "graph_rules"), node.module
                     continue
                 mods = [node.module]
             else:
                 continue
             for m in mods:
                 assert m.split(".")[0] in allowed, (name, m)
-    assert total < 800   # small enough to audit in one sitting
+    assert total < 1200  # small enough to audit in one sitting (checker.py + graph_rules.py)
 
 
 # -- soundness bugs found while building the rechecker (kernel accepts, recheck rejects) -------------

@@ -401,6 +401,25 @@ def test_type_level_bayes_ball_is_exact_on_singleton_set_nodes_exhaustively():
     assert checked == 543 * 6 * 4
 
 
+def test_summary_parents_random():
+    rng = random.Random(31)
+    k = kernel()
+    accepted = 0
+    for _ in range(120):
+        g, names, types, sides = random_typed(rng, rng.randint(4, 7), rng.randint(3, 5), 0.25, rng.randint(0, 2), rng.random() < 0.5)
+        s = k.summary(true_facts(k, g, names, types, sides), SummaryClaim(G, tuple(vs(T) for T in types)))
+        for a in range(len(types)):
+            for mask in range(1 << len(types)):
+                T = [v for t in range(len(types)) if mask >> t & 1 for v in types[t]]
+                try:
+                    k.summary_parents(s, ParentsIn(vs(types[a]), vs(T), G))
+                except RuleError:
+                    continue
+                accepted += 1
+                assert parents_in(g, types[a], T)
+    assert accepted > 50
+
+
 def test_path_cut_random():
     rng = random.Random(23)
     k = kernel()
@@ -535,12 +554,17 @@ def test_theorem1_has_no_graph_hypotheses(theorem1):
     assert "10" not in by
 
 
-def test_theorem1_literal_eq10_is_not_derivable():
-    text = open("proofs/theorem1.gph", encoding="utf-8").read()
-    cut = text.index("# Step 4: the d-separations")
-    bad = text[:cut] + "have (10): (C_i ⊥⊥ C_{\\i} | ZΛ)_d by bayes_ball((S6), (3a.1))\n"
-    rep = check_text(bad, "t.gph")
-    assert not rep.ok and "active" in [s for s in rep.steps if s.label == "10"][0].message
+def test_theorem1_literal_eq10_is_not_derivable(theorem1):
+    """(10), (C_i ⊥ C_{\\i} | ZΛ)_d, is false for n = 3; the Bayes ball on Fig. 6 refuses it, with the
+    walk C_i ← B → C_{\\i} (B no longer conditioned on), while it accepts (3b) (with B)."""
+    facts = {s.label: s.fact for s in theorem1.steps if s.fact is not None}
+    k = Kernel(theorem1.env.theory())
+    b3 = facts["3b.i"].statement
+    B = facts["2a"].statement.x
+    eq10 = CI(b3.x, b3.y, b3.z - B, True, b3.graph)
+    with pytest.raises(RuleError, match="active"):
+        k.type_bayes_ball(facts["S6"], [facts["3a.1"]], eq10)
+    assert k.type_bayes_ball(facts["S6"], [facts["3a.1"]], b3).statement == b3
 
 
 def test_graph_statements_parse_and_print():
@@ -628,6 +652,7 @@ have (np): no edge from c to a by short_path((ad), (lk))
 assume (pc): (a ⊥⊥ c | bd)
 assume (dt): b determines d
 have (f): (a ⊥⊥ c | b) by determination((pc), (dt))
+have (pa): no parents of a by parents((s))
 """
 
 
@@ -638,7 +663,7 @@ def test_rechecker_rejects_dropped_premises_and_swapped_rules_of_graph_steps():
     assert not check_certificate(cert)[1]
     steps = cert["files"][0]["steps"]
     graph_rules = {"summary graph", "path cut", "vertex cut", "conditioning on roots", "type-level Bayes ball",
-                   "link narrowing", "short active path", "functional determination"}
+                   "link narrowing", "short active path", "functional determination", "parents in the summary graph"}
     assert graph_rules <= {s["rule"] for s in steps}
     tried = 0
     for k, s in enumerate(steps):

@@ -308,6 +308,7 @@ RULE_TEXT.update({   # graph rules (kernel/graph_rules.py; docs/graph_rules.md)
     "conditioning on roots": "conditioning on roots", "conditioning on an ancestral set": "conditioning on an ancestral set",
     "vertex cut": "the vertex-cut rule (Lemma 1 generalised)", "functional determination": "functional determination",
     "summary graph": "the summary graph", "type-level Bayes ball": "the type-level Bayes ball", "path cut": "a path cut",
+    "parents in the summary graph": "the parents in the summary graph",
 })
 
 

@@ -395,6 +395,26 @@ class GraphRules:
                                                                         self._txt(c.z), " – ".join(names)), obs)
         return self._mint(c, r, [s] + list(premises), Semantics.d(c.graph), obs)
 
+    def summary_parents(self, s: Fact, c: ParentsIn) -> Fact:
+        """No parents of S outside T when no summary link enters a set-node of S from a set-node
+        outside T, and no latent link touches S (a latent link is an unnamed parent, never in T)."""
+        r = "parents in the summary graph"
+        st = self._summary_fact(s, r)
+        if not isinstance(c, ParentsIn) or c.graph != st.graph:
+            raise self._g_err("%s: the conclusion must be 'no parents of … (outside …)' in %s" % (r, st.graph))
+        obs: list = []
+        S = self._classify(st, c.x, "the set", r, obs)
+        T = self._classify(st, c.y, "the allowed parents", r, obs)
+        for (a, b) in sorted(st.edges):
+            if b in S and a not in T:
+                raise self._g_err("%s: the summary allows an edge from %s into %s" % (
+                    r, self._txt(st.nodes[a]), self._txt(st.nodes[b])), obs)
+        for (a, b) in sorted(st.latent):
+            if a in S or b in S:
+                raise self._g_err("%s: the summary allows a latent link between %s and %s" % (
+                    r, self._txt(st.nodes[a]), self._txt(st.nodes[b])), obs)
+        return self._mint(c, r, [s], Semantics.d(c.graph), obs)
+
     def path_cut(self, s: Fact, c: Cut) -> Fact:
         """Every path from X to Y meets S when, in the summary, the set-nodes inside S separate those
         of X from those of Y (links taken in both directions, latent links included)."""

@@ -317,6 +317,15 @@ def bayes_ball(ctx, st, P):
     return sem("dsep", st["graph"])
 
 
+def summary_parents(ctx, st, P):
+    S = P[0][0]
+    need(S.get("type") == "summary" and st.get("type") == "parents" and st["graph"] == S["graph"], "parents from a summary")
+    inside, allowed = _inside(ctx, S["nodes"], st["x"]), _inside(ctx, S["nodes"], st["y"])
+    need(all(b not in inside or a in allowed for a, b in S["edges"]), "an edge may enter the set from outside")
+    need(all(a not in inside and b not in inside for a, b in S["latent"]), "a latent link may touch the set")
+    return sem("dsep", st["graph"])
+
+
 def path_cut(ctx, st, P):
     S = P[0][0]
     need(S.get("type") == "summary" and st.get("type") == "cut" and st["graph"] == S["graph"], "a cut from a summary")
@@ -343,6 +352,6 @@ GRAPH_RULES = {
     "conditioning on an ancestral set": (tuple(range(2, 12)), lambda ctx, st, P: _ancestral_named(ctx, st, P, False)),
     "vertex cut": ((2,), vertex_cut), "functional determination": ((2,), determination),
     "summary graph": (tuple(range(0, 40)), summary), "type-level Bayes ball": (tuple(range(1, 12)), bayes_ball),
-    "path cut": ((1,), path_cut),
+    "path cut": ((1,), path_cut), "parents in the summary graph": ((1,), summary_parents),
 }
 GRAPH_TYPES = ("linked", "parents", "vertices", "cut", "summary")
