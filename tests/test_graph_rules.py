@@ -682,3 +682,45 @@ def test_rechecker_rejects_dropped_premises_and_swapped_rules_of_graph_steps():
             assert check_certificate(bad)[1], (s["label"], s["rule"], other)
             tried += 1
     assert tried > 40
+
+
+def test_random_graph_rule_scripts_never_crash_and_recheck_agrees():
+    """Random edits of a script using every graph rule (sets, rules and premises swapped): every
+    outcome is a positioned report, never an exception, and whatever the kernel accepts the
+    independent rechecker accepts too."""
+    import re as _re
+    from graphoid.export.certificate import certificate
+    from graphoid.recheck.checker import check_certificate
+    rng = random.Random(41)
+    base = ALL_RULES.splitlines()
+    sets = ["a", "b", "c", "d", "r", "ab", "cd", "br", "abcd", "abcdr", "∅"]
+    rules = ["summary", "bayes_ball", "cut", "vertex_cut", "roots", "short_path", "linked", "determination",
+             "parents", "lemma1", "decomposition"]
+    accepted = failed = 0
+    for trial in range(50):
+        lines = base[:]
+        for _ in range(rng.randint(1, 2)):
+            k = rng.randrange(1, len(lines))
+            line = lines[k]
+            what = rng.random()
+            if what < 0.5:
+                toks = [m for m in _re.finditer(r"(?<=[ (|])(abcdr|abcd|ab|cd|br|bd|ad|a|b|c|d|r)(?=[ )|,]|$)", line.split(" by ")[0])]
+                if toks:
+                    m = rng.choice(toks)
+                    line = line[:m.start()] + rng.choice(sets) + line[m.end():]
+            elif what < 0.8 and " by " in line:
+                line = _re.sub(r"by [a-z_0-9]+\(", "by %s(" % rng.choice(rules), line)
+            elif " by " in line:
+                line = _re.sub(r"\(\((\w+)\)", "((%s)" % rng.choice(["v", "s", "h", "k", "l", "e1", "rt", "lk"]), line)
+            lines[k] = line
+        text = "\n".join(lines) + "\n"
+        rep = check_text(text, "<rand>")
+        for st in rep.steps:
+            if st.status == "failed":
+                assert st.line >= 1 and st.col >= 1 and st.message
+        if rep.ok:
+            accepted += 1
+            assert not check_certificate(certificate([rep]))[1], text
+        else:
+            failed += 1
+    assert accepted > 5 and failed > 5
