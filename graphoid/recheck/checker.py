@@ -52,6 +52,7 @@ class Theory:
         self.subset_of = decl.get("subset_of", [])      # [γ, tree]: γ ⊆ that index set
         self.base = decl.get("base_families", {})       # F -> range
         self.scalars = set(decl.get("variables", [])) | set(decl.get("latent", []))
+        self._decl_key = json.dumps(decl, sort_keys=True)
 
     def split(self, s) -> tuple[frozenset, dict]:
         need(isinstance(s, list), "malformed set %r" % (s,))
@@ -137,7 +138,20 @@ class Theory:
         raise Reject("%s: %s" % ("refuted" if r == z3.sat else "undecided (%s)" % s.reason_unknown(), what))
 
     def relation(self, rel: str, a, b, what: str, binders=()):
-        """rel in subset / equal / disjoint; returns None if it holds, raises Reject otherwise."""
+        """rel in subset / equal / disjoint; returns None if it holds, raises Reject otherwise.
+        Decisions are memoised per declarations and arguments (they are pure functions of them)."""
+        key = (self._decl_key, rel, json.dumps([a, b, list(binders)], sort_keys=True))
+        if key not in _DECIDED:
+            try:
+                self._relation(rel, a, b, what, binders)
+                _DECIDED[key] = None
+            except Reject as e:
+                _DECIDED[key] = (str(e), what)
+        if _DECIDED[key] is not None:
+            msg, first_what = _DECIDED[key]
+            raise Reject(msg.replace(first_what, what) if first_what else msg)
+
+    def _relation(self, rel: str, a, b, what: str, binders=()):
         (sa, fa), (sb, fb) = self.split(a), self.split(b)
         bad = {"subset": sa - sb, "equal": sa ^ sb, "disjoint": sa & sb}[rel]
         need(not bad, "%s: fails on %s" % (what, ", ".join(sorted(bad))))
@@ -162,6 +176,9 @@ class Theory:
         s, mem, inr, _ = self._enc(binders)
         t = z3.Int("t")
         self._decide(s, z3.And(inr(t, rng), mem(e, t), z3.Not(mem(dom, t))), what)
+
+
+_DECIDED: dict = {}   # (declarations, relation, arguments) -> None (holds) or the reason it does not
 
 
 def _same(x, y) -> bool:
