@@ -123,9 +123,11 @@ def _lemma1(checker, item, claim, refs):
         # a concrete DAG: the conclusion is decided by d-separation; the chain shape is checked so
         # that a step citing Lemma 1 is an instance of it
         a = p.statement
-        why = is_chained(g, [b.scalars for b in (a.x, a.z, a.y, claim.y - a.y)])
+        blocks = (a.x, a.z, a.y, claim.y - a.y)
+        why = is_chained(g, [b.scalars for b in blocks])
         if why:
-            raise RuleError("Lemma 1: %s is not a chained graph with blocks A, B, C, D as cited: %s" % (g.name, why))
+            raise RuleError("Lemma 1: %s is not a chained graph with blocks A = %s, B = %s, C = %s, D = %s: %s"
+                            % ((g.name,) + tuple(k._txt(b) for b in blocks) + (why,)))
         return k.d_separation(g, claim)
     raise RuleError("Lemma 1: %s is not declared as a chained graph (use chain(A, B, C, D))"
                     % (p.semantics.graph if p.semantics else "the graph"))

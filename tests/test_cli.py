@@ -52,7 +52,7 @@ def test_exit_2_on_usage_errors(argv, capsys):
 def test_json_report(capsys):
     assert main(["check", "--json", str(LEMMA1)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["summary"]["ok"] is True and data["summary"]["verified"] == 3
+    assert data["summary"]["ok"] is True and data["summary"]["verified"] == 5
     assert data["summary"]["assumptions"] == 1 and data["errors"] == []
     l3 = next(s for s in data["steps"] if s["label"] == "l3")
     assert l3["status"] == "verified" and l3["rule"] == "weak union" and l3["premises"] == ["l1"]
@@ -134,7 +134,7 @@ def test_wheel_works_outside_the_source_tree(tmp_path):
     r = subprocess.run([str(env_dir / "bin" / "graphoid"), "check", str(proof)], cwd="/",
                        capture_output=True, text=True, env=clean, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "OK: 3 verified, 1 assumption, 1 checked by enumeration, 0 failed" in r.stdout
+    assert "OK: 5 verified, 1 assumption, 1 checked by enumeration, 0 failed" in r.stdout
     r = subprocess.run([str(env_dir / "bin" / "graphoid"), "latex", str(proof), "-o", str(tmp_path / "o.tex")],
                        cwd="/", capture_output=True, text=True, env=clean, timeout=300)
     assert r.returncode == 0 and (tmp_path / "o.tex").read_text().startswith(r"\documentclass")
