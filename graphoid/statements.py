@@ -327,4 +327,6 @@ def graph_fact_text(s, decl=None) -> str:
         return "%s(%s)" % (s.name, s.graph)
     if isinstance(s, Positive):
         return "positive(%s)" % set_text(s.variables, decl)
+    if hasattr(s, "text"):   # graph statements (graph_statements.py) print themselves
+        return s.text(decl)
     return str(s)

@@ -78,7 +78,7 @@ def test_lemma1_with_wrong_weak_union_is_rejected_at_that_step(tmp_path, capsys)
         % (f, line, col) in out, out
     rep = check_text(text, str(f))
     assert [s.status for s in rep.steps].count("failed") == 1
-    assert rep.summary()["verified"] == 3 - 1   # the other derived steps still verify
+    assert rep.summary()["verified"] == 5 - 1   # the other derived steps still verify
 
 
 def test_all_errors_are_collected_not_just_the_first(capsys):

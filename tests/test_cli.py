@@ -29,7 +29,7 @@ def test_every_shipped_proof_checks(capsys):
     assert main(["check", *proofs]) == 0
     out = capsys.readouterr().out
     assert "%d of %d files verified" % (len(proofs), len(proofs)) in out
-    assert "lemma1.gph: OK: 3 verified, 1 assumption, 1 checked by enumeration, 0 failed" in out
+    assert "lemma1.gph: OK: 5 verified, 1 assumption, 1 checked by enumeration, 0 failed" in out
 
 
 def test_exit_1_on_a_failed_step(tmp_path, capsys):
@@ -52,7 +52,7 @@ def test_exit_2_on_usage_errors(argv, capsys):
 def test_json_report(capsys):
     assert main(["check", "--json", str(LEMMA1)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["summary"]["ok"] is True and data["summary"]["verified"] == 3
+    assert data["summary"]["ok"] is True and data["summary"]["verified"] == 5
     assert data["summary"]["assumptions"] == 1 and data["errors"] == []
     l3 = next(s for s in data["steps"] if s["label"] == "l3")
     assert l3["status"] == "verified" and l3["rule"] == "weak union" and l3["premises"] == ["l1"]

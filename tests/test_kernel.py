@@ -180,23 +180,12 @@ def test_d_separation_refuses_a_cyclic_graph(k):
         k.d_separation(g, ci("A", "C", "B", True, "G"))
 
 
-def test_lemma1_on_a_declared_chain(k):
-    v = chain(k, "V", ("A", "B", "C", "D"))
-    h = k.assume(ci("A", "C", "B", True, "V"))
-    f = k.chain_paths(h, ci("A", "CD", "B", True, "V"), v)
-    assert f.rule == "lemma1" and f.semantics == Semantics.d("V")
-    with pytest.raises(RuleError, match="Lemma 1"):
-        k.chain_paths(h, ci("A", "D", "B", True, "V"), v)
-
-
-def test_lemma1_on_a_dag_checks_the_chain_property(k):
-    good = dag(k, "K", tuple("ABCD"), (("A", "B"), ("B", "C"), ("C", "D")))
-    h = k.d_separation(good, ci("A", "C", "B", True, "K"))
-    k.chain_paths(h, ci("A", "CD", "B", True, "K"), good)
-    bad = dag(k, "L", tuple("ABCD"), (("A", "B"), ("B", "C"), ("C", "D"), ("A", "D")))
-    h = k.assume(ci("A", "C", "B", True, "L"))
-    with pytest.raises(RuleError, match="edge A -> D joins non-adjacent blocks"):
-        k.chain_paths(h, ci("A", "CD", "B", True, "L"), bad)
+def test_lemma1_is_not_a_kernel_rule():
+    """Lemma 1 expands into the general graph rules (vertex cut, path cut, summary graph): the
+    kernel has no rule about chained graphs of its own."""
+    assert not hasattr(Kernel, "chain_paths")
+    from graphoid.kernel import registry
+    assert registry.RULES["lemma1"].kind == "derived"
 
 
 def test_markov(k):

@@ -52,7 +52,7 @@ def test_lemma1_document_compiles(tmp_path, capsys):
         assert package in ("amsmath", "amssymb", "mathtools")
     assert r"\perp\!\!\!\perp" in tex and r"\mathbf{CD}" in tex and ")_d" in tex
     assert r"\tag{l3}" in tex and r"by weak union (4)}\text{ from }\eqref" in tex
-    assert "3 verified, 1 assumed" in tex
+    assert "5 verified, 1 assumed" in tex
     compile_tex(tex, tmp_path)
 
 
@@ -141,7 +141,7 @@ def test_jupyter_fragment():
     frag = rep._repr_latex_()
     assert frag == report_latex_fragment(rep)
     assert frag.startswith("$$") and frag.endswith("$$") and r"\perp\!\!\!\perp" in frag
-    assert "3 verified" in frag
+    assert "5 verified" in frag
     fact = [s for s in rep.steps if s.fact is not None][-1].fact
     assert fact._repr_latex_() == "$" + statement_latex(fact.statement) + "$"
 

@@ -51,6 +51,8 @@ def statement_json(s) -> dict:
         return {"type": "schema",
                 "binders": [{"name": b.name, "kind": b.kind, "domain": index_json(b.domain)} for b in s.binders],
                 "body": statement_json(s.body)}
+    if hasattr(s, "to_json"):   # graph statements (graph_statements.py)
+        return s.to_json()
     NoEdge, Chained = getattr(_st, "NoEdge", ()), getattr(_st, "Chained", ())
     Determines, Principle = getattr(_st, "Determines", ()), getattr(_st, "Principle", ())
     if NoEdge and isinstance(s, NoEdge):

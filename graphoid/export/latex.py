@@ -363,6 +363,8 @@ def statement_latex(stmt, decl=None) -> str:
         return r"%s \text{ determines } %s" % (set_latex(stmt.source, decl), set_latex(stmt.target, decl))
     if _Principle is not None and isinstance(stmt, _Principle):
         return r"\text{%s}(%s)" % (tex_text(stmt.name), name_math(stmt.graph))
+    if hasattr(stmt, "latex") and callable(stmt.latex):   # graph statements (graph_statements.py)
+        return stmt.latex(decl)
     kind = type(stmt).__name__
     if kind == "Equation":
         return stmt.latex
@@ -382,6 +384,15 @@ def statement_latex(stmt, decl=None) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Reports
+
+
+RULE_TEXT.update({   # graph rules (kernel/graph_rules.py; docs/graph_rules.md)
+    "short active path": "the short-active-path rule", "link narrowing": "link narrowing",
+    "conditioning on roots": "conditioning on roots", "conditioning on an ancestral set": "conditioning on an ancestral set",
+    "vertex cut": "the vertex-cut rule (Lemma 1 generalised)", "functional determination": "functional determination",
+    "summary graph": "the summary graph", "type-level Bayes ball": "the type-level Bayes ball", "path cut": "a path cut",
+    "parents in the summary graph": "the parents in the summary graph",
+})
 
 
 def _rule_text(rule: str) -> str:

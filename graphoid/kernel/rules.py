@@ -10,7 +10,7 @@ import time
 
 import networkx as nx
 
-from ..graphs.dag import DAG, AbstractGraph, ChainedGraph, is_chained
+from ..graphs.dag import DAG
 from ..sets import Obligation, SetTheory, VarSet, index_vars
 from ..statements import (CI, Chained, Determines, NoEdge, Positive, Principle, Schema, Semantics, index_terms,
                           instantiate_ci, set_text, statement_text)
@@ -18,6 +18,8 @@ from . import registry
 from .context import Context, ContextError, Declarations
 from .dconnection import DConnectionRules
 from .fact import _MINT, Fact
+from .graph_rules import GraphRules
+from ..graph_statements import GRAPH_STATEMENTS
 from .placeholders import placeholders
 
 # Rule display names (as the methods below name themselves in messages) -> stable ids.
@@ -33,7 +35,7 @@ class RuleError(Exception):
         self.obligations = tuple(obligations)
 
 
-class Kernel(Declarations, DConnectionRules):
+class Kernel(Declarations, DConnectionRules, GraphRules):
     """Owns the context (every declaration, append-only; see context.py) and the set theory that
     side conditions use. Every Fact it mints records the context it was checked in."""
 
@@ -197,6 +199,8 @@ class Kernel(Declarations, DConnectionRules):
         elif isinstance(body, Chained):
             self._chain_blocks_disjoint(obs, kind, body.blocks)
             sem = Semantics.d(body.graph)
+        elif isinstance(body, GRAPH_STATEMENTS):
+            sem = self._graph_statement_semantics(obs, kind, body)
         elif isinstance(body, (Determines, Principle, Positive)):
             if kind == "hypothesis" and isinstance(body, Principle):
                 raise RuleError("a principle such as faithfulness is an assumption, not a graph hypothesis")
@@ -438,63 +442,6 @@ class Kernel(Declarations, DConnectionRules):
                             obs + [Obligation(meaning, "refuted", time.perf_counter() - t0, "graph")])
         obs.append(Obligation(meaning, "proved", time.perf_counter() - t0, "graph"))
         return self._mint(c, r, [], Semantics.d(g.name), obs)
-
-    def chain_paths(self, p: Fact, c: CI, g) -> Fact:
-        """Lemma 1's path argument: in a chained graph A–B–C–D, if B blocks every path between A and
-        C, it blocks every path between A and CD: (A ⊥ C | B)_d ⇒ (A ⊥ CD | B)_d."""
-        r = "Lemma 1"
-        a = self._ci(p, r)
-        if p.semantics.kind != "dsep":
-            raise RuleError("%s: the premise must be a d-separation (…)_d" % r)
-        gname = g.statement.graph if isinstance(g, Fact) and isinstance(g.statement, Chained) else getattr(g, "name", None)
-        if not isinstance(g, (Fact, AbstractGraph)) and self.ctx.graphs.get(gname) is not g:
-            raise RuleError("%s: %s is not a graph declared in this context" % (r, gname))
-        if p.semantics.graph != gname or not c.dsep or c.graph != gname:
-            raise RuleError("%s: premise and conclusion must be d-separations in the chained graph %s" % (r, gname))
-        obs: list = []
-        extra: list[Fact] = []
-        if isinstance(g, Fact):
-            if not isinstance(g.statement, Chained) or g.statement.graph != c.graph:
-                raise RuleError("%s: the cited graph fact must say that %s is chained" % (r, c.graph))
-            extra.append(g)
-            blocks = list(g.statement.blocks)
-            if len(blocks) != 4:
-                raise RuleError("%s: the chain must have four blocks A, B, C, D; it has %d" % (r, len(blocks)))
-        elif isinstance(g, ChainedGraph):
-            blocks = [VarSet.of(b) for b in g.blocks]
-            if len(blocks) != 4:
-                raise RuleError("%s: the chained graph %s must have four blocks A, B, C, D; it has %d" % (r, g.name, len(blocks)))
-        elif isinstance(g, DAG):
-            cyc = g.find_cycle()
-            if cyc:
-                raise RuleError("%s: %s is not acyclic: it has the cycle %s" % (r, g.name, " -> ".join(cyc)))
-            d = c.y - a.y
-            blocks = [a.x, a.z, a.y, d]
-            why = is_chained(g, [b.scalars for b in blocks])
-            t = "%s is chained with blocks %s" % (g.name, ", ".join(self._txt(b) for b in blocks))
-            if why:
-                obs.append(Obligation(t, "refuted", 0.0, "graph", why))
-                raise RuleError("%s: %s is not a chained graph with blocks A = %s, B = %s, C = %s, D = %s: %s"
-                                % (r, g.name, *(self._txt(b) for b in blocks), why), obs)
-            obs.append(Obligation(t, "proved", 0.0, "graph"))
-        else:
-            raise RuleError("%s: %s is not declared as a chained graph (use chain(A, B, C, D))" % (r, g.name))
-        A, B, C, D = blocks
-        names = "A = %s, B = %s, C = %s, D = %s" % tuple(self._txt(b) for b in blocks)
-        self._eq(obs, r, a.x, A, "the premise's left side is the first block A",
-                 "the premise must be (A ⊥ C | B)_d for the chain's blocks %s; its left side is %s" % (names, self._txt(a.x)))
-        self._eq(obs, r, a.z, B, "the premise conditions on the second block B",
-                 "the premise must be (A ⊥ C | B)_d for the chain's blocks %s; it conditions on %s" % (names, self._txt(a.z)))
-        self._eq(obs, r, a.y, C, "the premise's right side is the third block C",
-                 "the premise must be (A ⊥ C | B)_d for the chain's blocks %s; its right side is %s" % (names, self._txt(a.y)))
-        self._eq(obs, r, c.x, A, "the conclusion's left side is A",
-                 "the conclusion must be (A ⊥ CD | B)_d; its left side is %s, not A = %s" % (self._txt(c.x), self._txt(A)))
-        self._eq(obs, r, c.y, C | D, "the conclusion's right side is C ∪ D",
-                 "the conclusion must be (A ⊥ CD | B)_d; its right side is %s, not CD = %s" % (self._txt(c.y), self._txt(C | D)))
-        self._eq(obs, r, c.z, B, "the conclusion conditions on B",
-                 "the conclusion must be (A ⊥ CD | B)_d; it conditions on %s, not B = %s" % (self._txt(c.z), self._txt(B)))
-        self._chain_blocks_disjoint(obs, r, blocks)
-        return self._mint(c, r, [p] + extra, Semantics.d(gname), obs)
 
     def nonadjacent(self, p: Fact, c: NoEdge) -> Fact:
         """Adjacent vertices are d-separated by no set: from (X ⊥ Y | Z)_d in G, no edge joins a

@@ -52,6 +52,7 @@ class Theory:
         self.subset_of = decl.get("subset_of", [])      # [γ, tree]: γ ⊆ that index set
         self.base = decl.get("base_families", {})       # F -> range
         self.scalars = set(decl.get("variables", [])) | set(decl.get("latent", []))
+        self._decl_key = json.dumps(decl, sort_keys=True)
 
     def validate(self) -> list[str]:
         """Declarations must mean what they say: a partition's parts are distinct and new; an
@@ -162,7 +163,20 @@ class Theory:
         raise Reject("%s: %s" % ("refuted" if r == z3.sat else "undecided (%s)" % s.reason_unknown(), what))
 
     def relation(self, rel: str, a, b, what: str, binders=()):
-        """rel in subset / equal / disjoint; returns None if it holds, raises Reject otherwise."""
+        """rel in subset / equal / disjoint; returns None if it holds, raises Reject otherwise.
+        Decisions are memoised per declarations and arguments (they are pure functions of them)."""
+        key = (self._decl_key, rel, json.dumps([a, b, list(binders)], sort_keys=True))
+        if key not in _DECIDED:
+            try:
+                self._relation(rel, a, b, what, binders)
+                _DECIDED[key] = None
+            except Reject as e:
+                _DECIDED[key] = (str(e), what)
+        if _DECIDED[key] is not None:
+            msg, first_what = _DECIDED[key]
+            raise Reject(msg.replace(first_what, what) if first_what else msg)
+
+    def _relation(self, rel: str, a, b, what: str, binders=()):
         (sa, fa), (sb, fb) = self.split(a), self.split(b)
         bad = {"subset": sa - sb, "equal": sa ^ sb, "disjoint": sa & sb}[rel]
         need(not bad, "%s: fails on %s" % (what, ", ".join(sorted(bad))))
@@ -187,6 +201,9 @@ class Theory:
         s, mem, inr, _ = self._enc(binders)
         t = z3.Int("t")
         self._decide(s, z3.And(inr(t, rng), mem(e, t), z3.Not(mem(dom, t))), what)
+
+
+_DECIDED: dict = {}   # (declarations, relation, arguments) -> None (holds) or the reason it does not
 
 
 def _same(x, y) -> bool:
@@ -257,25 +274,6 @@ def d_separated(nodes, edges, X, Y, Z) -> bool:
                 todo += [(p, "up") for p in pa[v]]
     return True
 
-
-def chain_failure(nodes, edges, blocks) -> str | None:
-    where = {}
-    for k, b in enumerate(blocks):
-        for v in b:
-            if v in where:
-                return "%s is in two blocks" % v
-            where[v] = k
-    if set(where) != set(nodes):
-        return "the blocks do not cover exactly the vertices"
-    for a, b in edges:
-        if abs(where[a] - where[b]) > 1:
-            return "edge %s -> %s joins non-adjacent blocks" % (a, b)
-    return None if acyclic(nodes, edges) else "the graph has a cycle"
-
-
-# -- the rules -------------------------------------------------------------------------------------------
-# Each takes (ctx, step, premises) and returns the semantics the conclusion holds in, or raises Reject.
-# `premises` are (statement, semantics) pairs as this checker established them.
 
 def sem(kind, graph=None, positive=False, gaussian=False) -> dict:
     return {"kind": kind, "graph": graph, "positive": positive, "gaussian": gaussian}
@@ -427,39 +425,6 @@ def d_connection(ctx, st, P):
     need(acyclic(g["nodes"], g["edges"]), "%s has a cycle" % c["graph"])
     need(c["dsep"], "conclusion must be a d-connection (…)_d")
     need(not d_separated(g["nodes"], g["edges"], X[0], Y[0], Z[0]), "d-separated in %s, not d-connected" % c["graph"])
-    return sem("dsep", c["graph"])
-
-
-def lemma1(ctx, st, P):
-    a, c = ci_of(P[0][0]), ci_of(st)
-    need(P[0][1] and P[0][1]["kind"] == "dsep" and P[0][1]["graph"] == c["graph"] == a["graph"]
-         and c["dsep"], "premise and conclusion must be d-separations in the chained graph")
-    if len(P) == 2:                           # a chained-graph fact (assumed or hypothesised)
-        ch = P[1][0]
-        need(ch.get("type") == "chained" and ch.get("graph") == c["graph"], "the second premise must say %s is chained" % c["graph"])
-        blocks = ch["blocks"]
-        need(len(blocks) == 4, "a chain of four blocks is needed")
-        g = {"kind": "fact"}
-    else:
-        g = ctx.graph(c["graph"], None)
-    if g["kind"] == "fact":
-        pass
-    elif g["kind"] == "chain":
-        blocks = g["blocks"]
-        need(len(blocks) == 4, "a chain of four blocks is needed")
-    else:
-        need(g["kind"] == "dag", "%s is neither a chain nor a DAG" % c["graph"])
-        blocks = [a["x"], a["z"], a["y"], [v for v in c["y"] if v not in a["y"]]]
-        need(all(isinstance(v, str) for b in blocks for v in b), "chain blocks must be concrete")
-        why = chain_failure(g["nodes"], g["edges"], blocks)
-        need(why is None, "not a chained graph: %s" % why)
-    A, B, C, D = blocks
-    for i in range(4):
-        for j in range(i + 1, 4):
-            ctx.th.relation("disjoint", blocks[i], blocks[j], "chain blocks are disjoint")
-    for mine, want, what in ((a["x"], A, "premise X = A"), (a["z"], B, "premise Z = B"), (a["y"], C, "premise Y = C"),
-                             (c["x"], A, "X = A"), (c["z"], B, "Z = B"), (c["y"], union(C, D), "Y = CD")):
-        ctx.eq(mine, want, what)
     return sem("dsep", c["graph"])
 
 
@@ -628,11 +593,18 @@ RULES = {
     "symmetry": ((1,), symmetry), "decomposition": ((1,), decomposition), "weak_union": ((1,), weak_union),
     "contraction": ((2,), contraction), "intersection": ((2,), intersection),
     "composition": ((2,), composition), "weak_transitivity": ((4,), weak_transitivity),
-    "d_separation": ((0,), d_separation), "d_connection": ((0,), d_connection), "lemma1": ((1, 2), lemma1), "nonadjacent": ((1,), nonadjacency),
+    "d_separation": ((0,), d_separation), "d_connection": ((0,), d_connection), "nonadjacent": ((1,), nonadjacency),
     "markov": ((1,), markov), "faithfulness": ((2,), faithfulness),
     "instantiate": ((1,), instantiation), "generalize": ((1,), generalisation),
     "factorisation (n)": (tuple(range(1, 12)), factorisation),
 }
+from .graph_rules import GRAPH_RULES, GRAPH_TYPES  # noqa: E402  (graph rules: recheck/graph_rules.py)
+_GRAPH_IDS = {"link narrowing": "link_narrowing", "short active path": "short_active_path",
+              "conditioning on roots": "conditioning_on_roots", "conditioning on an ancestral set": "ancestral",
+              "vertex cut": "vertex_cut", "functional determination": "determination", "summary graph": "summary",
+              "type-level Bayes ball": "bayes_ball", "path cut": "path_cut",
+              "parents in the summary graph": "parents"}
+RULES.update({_GRAPH_IDS[name]: entry for name, entry in GRAPH_RULES.items()})
 ASSUMED = {"assumption": "assumption", "hypothesis": "hypothesis", "case": "case"}   # kind -> rule id
 
 
@@ -681,7 +653,7 @@ class FileCheck:
             for p_, q_ in (("x", "y"), ("x", "z"), ("y", "z")):
                 self.th.relation("disjoint", body["ci"][p_], body["ci"][q_], "%s and %s are disjoint" % (p_.upper(), q_.upper()), binders)
         need(body.get("type") in ("ci", "noedge", "chained", "determines", "principle", "positive", "equation",
-                                  "factorisable", "dconnection"),
+                                  "factorisable", "dconnection") + GRAPH_TYPES,
              "unknown statement type %r" % body.get("type"))
 
     def step(self, s: dict):
@@ -702,7 +674,7 @@ class FileCheck:
                 mine = None
             elif body.get("type") in ("determines", "positive"):
                 mine = None
-            elif body.get("type") in ("noedge", "chained"):
+            elif body.get("type") in ("noedge", "chained") + GRAPH_TYPES:
                 mine = sem("dsep", body["graph"])
             else:
                 mine = sem("dsep", body["graph"]) if ci_of(body)["dsep"] else sem("prob")
