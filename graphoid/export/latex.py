@@ -386,12 +386,10 @@ def statement_latex(stmt, decl=None) -> str:
 # Reports
 
 
-RULE_TEXT.update({   # graph rules (kernel/graph_rules.py; docs/graph_rules.md)
-    "short active path": "the short-active-path rule", "link narrowing": "link narrowing",
-    "conditioning on roots": "conditioning on roots", "conditioning on an ancestral set": "conditioning on an ancestral set",
-    "vertex cut": "the vertex-cut rule (Lemma 1 generalised)", "functional determination": "functional determination",
-    "summary graph": "the summary graph", "type-level Bayes ball": "the type-level Bayes ball", "path cut": "a path cut",
-    "parents in the summary graph": "the parents in the summary graph",
+_PROSE.update({   # graph rules (kernel/graph_rules.py; docs/graph_rules.md), by rule id
+    "short_active_path": "the short-active-path rule", "vertex_cut": "the vertex-cut rule (Lemma 1 generalised)",
+    "summary": "the summary graph", "bayes_ball": "the type-level Bayes ball", "path_cut": "a path cut",
+    "parents": "the parents in the summary graph",
 })
 
 
