@@ -32,7 +32,6 @@ The encodings (soundness and completeness arguments in docs/graph_classes.md, "S
 from __future__ import annotations
 
 import itertools
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
@@ -361,7 +360,7 @@ class Fig3Enc:
         if reading not in ("adjacent", "dconnected"):
             raise ValueError("reading must be 'adjacent' or 'dconnected'")
         self.n, self.reading = n, reading
-        self.cls = fig3_class(n, reading, full=full)
+        self.cls = fig3_class(n, reading, full=full, symmetric=False)
         self.cnf = cnf = CNF()
         self.g = g = GraphEnc(cnf, self.cls)
         self.m = 2 * n
@@ -571,23 +570,53 @@ class SatResult:
         return "unknown for %s: %s (%s)" % (self.class_name, self.detail or "solver stopped", size)
 
 
+def _solve_here(clauses, solver, assumptions):
+    from pysat.solvers import Solver
+    with Solver(name=solver, bootstrap_with=clauses) as s:
+        if s.solve(assumptions=list(assumptions)):
+            return True, [x for x in s.get_model() if x > 0]
+        return False, None
+
+
+def _child(conn, clauses, solver, assumptions):
+    try:
+        conn.send(_solve_here(clauses, solver, assumptions))
+    except BaseException as e:     # report, never hang the parent
+        conn.send(("error", repr(e)))
+    finally:
+        conn.close()
+
+
 def solve(cnf: CNF, solver: str = DEFAULT_SOLVER, time_limit: float | None = None,
           assumptions: Sequence[int] = ()):
-    """(True, model set) | (False, None) | (None, None) on time-out."""
-    from pysat.solvers import Solver
-    with Solver(name=solver, bootstrap_with=cnf.clauses) as s:
-        timer = None
-        if time_limit is not None:
-            timer = threading.Timer(time_limit, s.interrupt)
-            timer.start()
+    """(True, model set) | (False, None) | (None, None) on time-out.
+
+    With a time limit the solver runs in a child process that is killed at the limit (not every
+    solver in python-sat can be interrupted, CaDiCaL among them)."""
+    if time_limit is None:
+        ok, model = _solve_here(cnf.clauses, solver, assumptions)
+        return ok, (set(model) if model is not None else None)
+    import multiprocessing as mp
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, cnf.clauses, solver, list(assumptions)), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not recv.poll(max(0.0, time_limit)):
+            return None, None
         try:
-            r = s.solve_limited(assumptions=list(assumptions), expect_interrupt=time_limit is not None)
-        finally:
-            if timer is not None:
-                timer.cancel()
-        if r is True:
-            return True, {x for x in s.get_model() if x > 0}
-        return r, None
+            ok, model = recv.recv()
+        except EOFError:
+            raise SatCheckError("the SAT solver process died") from None
+        if ok == "error":
+            raise SatCheckError("the SAT solver failed: %s" % model)
+        return ok, (set(model) if model is not None else None)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        recv.close()
 
 
 def _nx_sets(member: Member, names: Iterable[str]) -> set[str]:
