@@ -501,36 +501,42 @@ class Fig3Enc:
                                                         for u, lit in adj.get(v, [])]) for v in range(self.m)]
             return cnf.implies_some([cnf.implies_all([layer[v], sy[v]]) for v in range(self.m)])
         if cl.kind == "chained":
-            blk = []                                   # per observable: literal per block
-            for b in cl.blocks:
-                blk.append(self.role(b)[0])
-            named_lat = {}
-            for k, b in enumerate(cl.blocks):
-                for p, lit in self.role(b)[1].items():
-                    named_lat.setdefault(p, []).append((k, lit))
-            terms = []
-            nb = len(cl.blocks)
-            for v in range(self.m):                    # every observable in some block
-                terms.append(cnf.AND([-blk[k][v] for k in range(nb)]))
-            for (u, v), e in g.E.items():
-                for k1 in range(nb):
-                    for k2 in range(nb):
-                        if abs(k1 - k2) > 1:
-                            terms.append(cnf.implies_all([e, blk[k1][u], blk[k2][v]]))
-            for p, lat in g.L.items():
-                u, v = p
-                named = named_lat.get(p, [])
-                for k1 in range(nb):                   # unnamed latent: children at most 2 blocks apart
-                    for k2 in range(nb):
-                        if abs(k1 - k2) > 2:
-                            terms.append(cnf.implies_all([lat, blk[k1][u], blk[k2][v]] + [-l for _, l in named]))
-                for k, nl in named:                    # named latent: children in adjacent blocks
-                    for w in p:
-                        for k2 in range(nb):
-                            if abs(k - k2) > 1:
-                                terms.append(cnf.implies_all([lat, nl, blk[k2][w]]))
-            return cnf.implies_some(terms)
+            return self.chained_failure([self.role(b) for b in cl.blocks])
         raise ValueError("unknown claim kind %r" % cl.kind)
+
+    def chained_failure(self, blocks) -> int:
+        """A literal that can be true iff the member is not chained with these blocks, each given
+        as (per-observable literals, per-latent-pair literals): an observable in no block, an edge
+        between non-adjacent blocks, a named latent with a child two blocks away, or an unnamed
+        latent whose children are more than two blocks apart (as scriptclasses checks it)."""
+        cnf, g = self.cnf, self.g
+        blk = [b[0] for b in blocks]
+        named_lat = {}
+        for k, b in enumerate(blocks):
+            for p, lit in b[1].items():
+                named_lat.setdefault(p, []).append((k, lit))
+        terms = []
+        nb = len(blocks)
+        for v in range(self.m):
+            terms.append(cnf.AND([-blk[k][v] for k in range(nb)]))
+        for (u, v), e in g.E.items():
+            for k1 in range(nb):
+                for k2 in range(nb):
+                    if abs(k1 - k2) > 1:
+                        terms.append(cnf.implies_all([e, blk[k1][u], blk[k2][v]]))
+        for p, lat in g.L.items():
+            u, v = p
+            named = named_lat.get(p, [])
+            for k1 in range(nb):
+                for k2 in range(nb):
+                    if abs(k1 - k2) > 2:
+                        terms.append(cnf.implies_all([lat, blk[k1][u], blk[k2][v]] + [-l for _, l in named]))
+            for k, nl in named:
+                for w in p:
+                    for k2 in range(nb):
+                        if abs(k - k2) > 1:
+                            terms.append(cnf.implies_all([lat, nl, blk[k2][w]]))
+        return cnf.implies_some(terms)
 
     def symmetry_breaking(self, each_i: bool):
         """Indices may be permuted (A_i, X_i together): the class, (7), the roles and every claim
