@@ -175,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="enumerate every member, or decide each size with a SAT solver (python-sat)")
     cc.add_argument("--sat", dest="method", action="store_const", const="sat", help="same as --method sat")
     cc.add_argument("--draw", metavar="FILE", help="with --sat: draw a counter-example (.svg/.png/.dot/.tex)")
+    cc.add_argument("--solver", default="cadical195", help="with --sat: a python-sat solver name (e.g. kissat404)")
     cc.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
     cc.add_argument("--json", action="store_true")
     cc.set_defaults(func=_delegate("graphoid.graphs.cli", "classcheck_main"))

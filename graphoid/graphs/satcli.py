@@ -30,8 +30,13 @@ def classcheck_sat(args) -> int:
     from . import satcheck as sc
     t0 = time.perf_counter()
     limit = args.time_limit
+    solver = getattr(args, "solver", sc.DEFAULT_SOLVER)
+    from pysat.solvers import SolverNames
+    if not hasattr(SolverNames, solver) or solver.startswith("_"):
+        print("graphoid: error: unknown SAT solver %r" % solver, file=sys.stderr)
+        return EXIT_USAGE
     if args.what == "lemma1":
-        results = sc.check_lemma1_sat(args.k, kinds=args.kinds, time_limit=limit)
+        results = sc.check_lemma1_sat(args.k, kinds=args.kinds, solver=solver, time_limit=limit)
         label = "Lemma 1 on chained graphs with blocks of 1..%d vertices (%s)" % (
             args.k, "directed edges" if args.kinds == "edge" else "edges and latent common causes")
         bound = "every block size pattern up to %d" % args.k
@@ -53,7 +58,7 @@ def classcheck_sat(args) -> int:
                 if left is not None and left <= 0:
                     results.append(sc.SatResult(name, "Fig. 3 class, n=%d" % n, n, "unknown", detail="time limit reached"))
                     break
-                results.append(sc.check_fig3(name, n, time_limit=left))
+                results.append(sc.check_fig3(name, n, solver=solver, time_limit=left))
                 if results[-1].status != "checked":
                     break
             if results[-1].status != "checked":
