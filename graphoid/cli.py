@@ -187,10 +187,17 @@ def build_parser() -> argparse.ArgumentParser:
     cc = sub.add_parser("classcheck", help="check the paper's graph claims on every member of a class")
     cc.add_argument("what", choices=["lemma1", "theorem1", "hypothesis"])
     cc.add_argument("name", nargs="?", help="for 'hypothesis': which one (e.g. no_C_to_B)")
-    cc.add_argument("--k", type=int, default=1, choices=range(1, 3), help="lemma1: largest block size")
+    cc.add_argument("--k", type=int, default=1, choices=range(1, 4), metavar="{1,2,3}",
+                    help="lemma1: largest block size (3 with --sat only)")
     cc.add_argument("--kinds", choices=["any", "edge"], default="any",
                     help="lemma1: connections allowed (edge: directed edges only; any: also latent common causes)")
-    cc.add_argument("--n", type=int, default=2, choices=range(1, 4), help="largest n")
+    cc.add_argument("--n", type=int, default=2, choices=range(1, 13), metavar="N",
+                    help="largest n (1-3 by enumeration, 1-12 with --sat)")
+    cc.add_argument("--method", choices=["enumeration", "sat"], default="enumeration",
+                    help="enumerate every member, or decide each size with a SAT solver (python-sat)")
+    cc.add_argument("--sat", dest="method", action="store_const", const="sat", help="same as --method sat")
+    cc.add_argument("--draw", metavar="FILE", help="with --sat: draw a counter-example (.svg/.png/.dot/.tex)")
+    cc.add_argument("--solver", default="cadical195", help="with --sat: a python-sat solver name (e.g. kissat404)")
     cc.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
     cc.add_argument("--json", action="store_true")
     cc.set_defaults(func=_delegate("graphoid.graphs.cli", "classcheck_main"))

@@ -380,19 +380,27 @@ class Checker:
         """Check a graph hypothesis on every member of a class for n ≤ bound. A counter-example
         fails the step; a completed check is evidence shown with the hypothesis, never a proof."""
         from .graphs.scriptclasses import ClassError, check_statement_on_class
-        cname, var, bound, line, col = item.check
+        cname, var, bound, line, col, *how = item.check
         sc = self.classes.get(cname)
         if sc is None:
             raise self.err(line, col, "unknown class %r" % cname)
         if self.max_n is not None:
             bound = self.max_n
         determined = [f.statement.target for f in prem if isinstance(f.statement, Determines)]
+        method = how[0] if how else "enumeration"
+        if method not in ("enumeration", "sat"):
+            raise self.err(how[1], how[2], "unknown check method %r (use 'by sat' or 'by enumeration')" % method)
         try:
-            status, text, _n, _m = check_statement_on_class(sc, self.env.decl, st, determined, bound)
+            if method == "sat":
+                from .graphs.satscript import check_statement_sat
+                status, text, _n, _m = check_statement_sat(sc, self.env.decl, st, determined, bound)
+            else:
+                status, text, _n, _m = check_statement_on_class(sc, self.env.decl, st, determined, bound)
         except ClassError as e:
             raise self.err(line, col, str(e))
         if status == "refuted":
-            raise self.err(item.line, item.col, "graph hypothesis refuted by enumeration: " + text)
+            raise self.err(item.line, item.col, "graph hypothesis refuted by %s: %s" % (
+                "SAT" if method == "sat" else "enumeration", text))
         return text if status == "checked" else "not confirmed: " + text
 
     def enumerate_step(self, item: Item):

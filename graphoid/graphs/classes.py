@@ -562,9 +562,10 @@ def _indexed(n: int):
     return A, X
 
 
-def fig3_class(n: int, reading: str = "adjacent", full: bool = False) -> GraphClass:
+def fig3_class(n: int, reading: str = "adjacent", full: bool = False, symmetric: bool = True) -> GraphClass:
     """Fig. 3 for concrete n: any link among the A's, among the X's and between A_i and X_i;
-    no link between A_i and X_j (j != i).  full=True allows every pair (the class before Step 1a)."""
+    no link between A_i and X_j (j != i).  full=True allows every pair (the class before Step 1a).
+    symmetric=False leaves out the group S_n (n! permutations; the SAT check does not use it)."""
     if n < 1:
         raise ValueError("n must be at least 1")
     A, X = _indexed(n)
@@ -584,7 +585,7 @@ def fig3_class(n: int, reading: str = "adjacent", full: bool = False) -> GraphCl
 
     cls = GraphClass(("full class before Step 1a" if full else "Fig. 3 class") + f", n={n}",
                      tuple(obs), {"A": tuple(A), "X": tuple(X)}, opts, condition7(n),
-                     _perm_group([], 2 * n, [[list(range(n)), list(range(n, 2 * n))]]),
+                     _perm_group([], 2 * n, [[list(range(n)), list(range(n, 2 * n))]]) if symmetric else (),
                      (SetLink("A", "A"), SetLink("X", "X"), SetLink("A", "X", "any")),
                      paper_roles(n, reading), tuple(sorted(opts, key=order_key)))
     return cls

@@ -85,6 +85,12 @@ def draw_main(args) -> int:
 def classcheck_main(args) -> int:
     """The paper's class checks from the command line (Lemma 1, (8)-(11), the graph hypotheses)."""
     from . import paper_checks as pc
+    if getattr(args, "method", "enumeration") == "sat":
+        from .satcli import classcheck_sat
+        return classcheck_sat(args)
+    if args.n > 3 or args.k > 2:
+        print("graphoid: error: enumeration goes up to --n 3 and --k 2; use --sat for larger sizes", file=sys.stderr)
+        return EXIT_USAGE
     results = []
     if args.what == "lemma1":
         results = pc.check_lemma1(args.k, kinds=args.kinds, time_limit=args.time_limit)

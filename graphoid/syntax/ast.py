@@ -147,8 +147,10 @@ def items_from_tree(tree: Tree, file: str, text: str):
                          if a is not None and a.data != "checked_on")
             extra = ()
             if checked:
-                cname, var, _le, num = checked[0].children
+                cname, var, _le, num, *how = checked[0].children
                 extra = (str(cname), str(var), int(num), cname.line, cname.column)
+                if how and how[0] is not None:   # 'by sat': the method, with its position
+                    extra += (str(how[0]), how[0].line, how[0].column)
             yield Item(k, line, col, label=_label(lab), statement=stmt, args=args, rule="hypothesis",
                        check=extra, text=src)
         elif k == "builtin_class":
