@@ -133,8 +133,12 @@ class _TimeBar:
     def __init__(self, total: float, what: str):
         self.total = total
         try:
+            cols, rows = os.get_terminal_size(2)
+        except OSError:
+            cols, rows = 0, 0
+        try:
             from tqdm import tqdm
-            self.bar = tqdm(total=round(total, 1), desc=what or "graphoid", unit="s", leave=False,
+            self.bar = tqdm(total=round(total, 1), desc=what or "graphoid", unit="s", leave=False, ncols=cols or 80, nrows=rows or 24,
                             bar_format="{desc}: {bar} {n:.0f}/{total:.0f} s of the budget", file=sys.stderr)
         except Exception:
             self.bar = None
