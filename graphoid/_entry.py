@@ -181,7 +181,7 @@ class _PipeSafe:
         self.broken = True
         try:
             fd = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(fd, self._s.fileno())
+            os.dup2(fd, self._s.fileno())   # (and so any other stream on the same pipe)
             os.close(fd)
         except (OSError, ValueError):
             pass
@@ -210,6 +210,7 @@ class _PipeSafe:
 def main() -> int:
     install()
     sys.stdout = _PipeSafe(sys.stdout)
+    sys.stderr = _PipeSafe(sys.stderr)   # `2>&1 | head` too
     from .cli import main as cli_main
     code = cli_main()
     with _lock:     # from here on an interrupt no longer changes the outcome
