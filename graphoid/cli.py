@@ -15,6 +15,10 @@ class UsageError(Exception):
     pass
 
 
+class InputTooLarge(Exception):
+    """A script over the input limit: refused like the parser refuses it (exit 1), unread beyond."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse exits with 2 already; keep its message short and clear
         self.print_usage(sys.stderr)
@@ -40,7 +44,8 @@ def _read(path: str) -> str:
     except OSError as e:
         raise UsageError("cannot read %s: %s" % (path, e.strerror)) from None
     if len(data) > limit:
-        raise UsageError("%s is larger than the input limit (%d characters)" % (path, MAX_SOURCE_CHARS))
+        raise InputTooLarge("%s:1:1: error: input is larger than the limit of %d characters; not read further"
+                            % ("<stdin>" if path == "-" else path, MAX_SOURCE_CHARS))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -231,6 +236,9 @@ def main(argv=None) -> int:
     except (UsageError, OutputError) as e:
         print("graphoid: error: %s" % e, file=sys.stderr)
         return EXIT_USAGE
+    except InputTooLarge as e:
+        print(e, file=sys.stderr)
+        return EXIT_FAIL
     except budget.BudgetExhausted:
         print("graphoid: time budget of %g s exhausted; unknown, nothing is claimed" % limit, file=sys.stderr)
         return EXIT_UNKNOWN

@@ -39,6 +39,8 @@ have (1): (X ⊥⊥ Y | Z) by decomposition(p)
 have (2): (X ⊥⊥ Y | Z) by weak_union(p)
 """
 
+GRAPH = "variables A, B, C\ngraph G: A -> B, C -> B\nhave (1): (A ⊥⊥ C)_d by d_separation(G)\n"
+
 needs_cli = pytest.mark.skipif(not GRAPHOID.exists(), reason="the graphoid command is not installed next to python")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz dot not installed")
 needs_latex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
@@ -205,7 +207,7 @@ def _script(tmp_path, text=FAILING, name="in.gph"):
 
 @pytest.mark.parametrize("how", ["latex", "certificate", "draw", "link"])
 def test_an_output_never_overwrites_an_input(tmp_path, how):
-    src = _script(tmp_path, "variables A, B\ngraph G: A -> B\nhave (1): (A ⊥⊥ B)_d by d_separation(G)\n")
+    src = _script(tmp_path, GRAPH)
     before = src.read_bytes()
     if how == "latex":
         code, out, err = run_main("latex", str(src), "-o", str(src))
@@ -244,7 +246,7 @@ def test_certificate_does_not_touch_a_users_tmp_file(tmp_path):
 ])
 @pytest.mark.parametrize("where", ["missing-folder", "directory", "/dev/full"])
 def test_unwritable_outputs_exit_2_for_every_command(tmp_path, argv, where):
-    src = _script(tmp_path, "variables A, B\ngraph G: A -> B\nhave (1): (A ⊥⊥ B)_d by d_separation(G)\n")
+    src = _script(tmp_path, GRAPH)
     if where == "missing-folder":
         out = str(tmp_path / "no" / "such" / "out")
     elif where == "directory":
@@ -352,11 +354,12 @@ def test_error_on_a_huge_line_shows_a_window(tmp_path):
 
 @needs_cli
 def test_endless_inputs_are_refused_after_the_limit():
+    """Refused like any over-long script (exit 1, positioned), after reading only limit + 1 bytes."""
     r = cli("check", "/dev/zero")
-    assert r.returncode == 2 and "input limit" in r.stderr
+    assert r.returncode == 1 and "/dev/zero:1:1: error: input is larger than the limit" in r.stderr, r.stderr
     with open("/dev/zero", "rb") as zero:
         r = subprocess.run([str(GRAPHOID), "check", "-"], stdin=zero, capture_output=True, text=True, timeout=HANG)
-    assert r.returncode == 2 and "input limit" in r.stderr
+    assert r.returncode == 1 and "<stdin>:1:1: error: input is larger than the limit" in r.stderr, r.stderr
 
 
 # -- 5. the rechecker on hostile certificates -------------------------------------------------------------

@@ -83,8 +83,8 @@ def _graph_from_arg(arg: str):
     from ..graphs.dag import DAG
     from ..script import check_text
     if os.path.exists(arg):
-        with open(arg, encoding="utf-8") as fh:
-            text = fh.read()
+        from ..cli import _read     # bounded read, clear errors
+        text = _read(arg)
     else:
         edges = arg.replace(";", ",")
         names = sorted({tok.strip() for part in edges.split(",") for tok in part.replace("<-", "->").split("->") if tok.strip()})
