@@ -474,3 +474,15 @@ def test_a_long_derivation_compiles(tmp_path):
     from graphoid.script import check_text
     tex = document(check_text(_long_script(300), "long.gph"))
     assert compile_latex(tex, tmp_path, "long").exists()
+
+
+def test_an_unexpected_error_inside_the_rechecker_rejects_the_certificate(tmp_path, certs, monkeypatch):
+    """The catch-all: whatever escapes the checker's rules is a rejection naming the certificate."""
+    import graphoid.recheck as rc
+
+    def broken(cert):
+        raise TypeError("unhashable type: 'dict'")
+    monkeypatch.setattr(rc, "check_certificate", broken)
+    code, out, err = _recheck(tmp_path, certs["lemma1"], "cert.json")
+    assert code == 1 and "REJECTED" in out and "cert.json" in out and "TypeError" in out, (code, out, err)
+    assert "internal error" not in err and "Traceback" not in err
