@@ -79,7 +79,8 @@ def interrupts(n: int, rnd: random.Random, horizon: float) -> dict:
     for i in range(n):
         argv = rnd.choice(LONG_COMMANDS)
         early = i % 10 == 0          # one in ten: before graphoid's first line can run
-        p = subprocess.Popen([str(GRAPHOID), *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen([str(GRAPHOID), *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # even under nohup
         if early:
             # from the moment the new program runs (a signal before exec reaches the forked copy of
             # this script, not graphoid: that is a Ctrl-C before the command was started)

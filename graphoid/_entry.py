@@ -29,7 +29,7 @@ EXIT_UNKNOWN, EXIT_INTERRUPTED = 3, 130
 MARGIN_S = 2.0                      # a budget ends at most this much after it expires
 
 _lock = threading.Lock()            # whoever takes it decides how the process ends
-_state = {"deadline": None, "budget": None, "what": "", "active": False, "progress": None}
+_state = {"deadline": None, "budget": None, "what": "", "active": False, "progress": None, "sigint": True}
 temp_files: set[str] = set()        # graphoid.outputs registers its temporary files here
 children: set = set()               # Popen objects to stop on an interrupt
 
@@ -72,7 +72,11 @@ def _watch() -> None:
         now = time.monotonic()
         wait = 0.25 if dl is None else max(0.01, min(0.25, dl + MARGIN_S - now))
         try:
-            sig = signal.sigtimedwait({signal.SIGINT}, wait)
+            if _state["sigint"]:
+                sig = signal.sigtimedwait({signal.SIGINT}, wait)
+            else:
+                sig = None
+                time.sleep(wait)
         except Exception:
             sig = None
         if sig is not None:
@@ -95,7 +99,10 @@ def install() -> None:
     if _state["active"]:
         return
     _state["active"] = True
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # Started with SIGINT ignored (`cmd &` in a script, nohup): keep ignoring it, as Python does.
+    _state["sigint"] = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+    if _state["sigint"]:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     threading.Thread(target=_watch, name="graphoid-watch", daemon=True).start()
@@ -156,7 +163,8 @@ class _TimeBar:
 def child_init() -> None:
     """preexec_fn for child processes: SIGINT unblocked again (a Ctrl-C on the terminal reaches them)
     and, on Linux, the child is sent SIGTERM if graphoid dies first."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if _state["sigint"]:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         import ctypes
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)     # PR_SET_PDEATHSIG

@@ -53,6 +53,12 @@ def run_main(*argv, stdin=None):
     return code, out.getvalue(), err.getvalue()
 
 
+def _sigint_default():
+    """preexec_fn: the child starts with SIGINT at its default even when the test runner was started
+    with it ignored (a background job of a script); graphoid keeps an inherited 'ignore'."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def cli(*argv, **kw):
     kw.setdefault("timeout", HANG)
     return subprocess.run([str(GRAPHOID), *map(str, argv)], capture_output=True, text=True, **kw)
@@ -103,7 +109,7 @@ def test_interrupt_at_random_times_ends_with_one_line_and_130():
     delays = [0.0] + [rnd.uniform(0, 2.5) for _ in range(3)]   # 0: the first moment graphoid runs
     for d in delays:
         p = subprocess.Popen([str(GRAPHOID), "check", str(THEOREM1)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, preexec_fn=_sigint_default)
         _wait(lambda: _sigint_blocked(p.pid) or p.poll() is not None, "SIGINT handling installed")
         time.sleep(d)
         p.send_signal(signal.SIGINT)
@@ -115,7 +121,7 @@ def test_interrupt_at_random_times_ends_with_one_line_and_130():
 def test_interrupt_stops_the_child_process_too():
     """Theorem 1's Step 4 runs in a worker process; SIGINT to graphoid alone ends both."""
     p = subprocess.Popen([str(GRAPHOID), "check", str(THEOREM1)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+                         stderr=subprocess.PIPE, text=True, preexec_fn=_sigint_default)
     _wait(lambda: _children(p.pid) or p.poll() is not None, "the factorisation worker started", guard=HANG)
     kids = _children(p.pid)
     if not kids:
@@ -486,3 +492,15 @@ def test_an_unexpected_error_inside_the_rechecker_rejects_the_certificate(tmp_pa
     code, out, err = _recheck(tmp_path, certs["lemma1"], "cert.json")
     assert code == 1 and "REJECTED" in out and "cert.json" in out and "TypeError" in out, (code, out, err)
     assert "internal error" not in err and "Traceback" not in err
+
+
+@needs_cli
+def test_an_inherited_ignored_sigint_stays_ignored():
+    """`graphoid … &` in a script (SIGINT ignored by the shell) is not stopped by a SIGINT."""
+    p = subprocess.Popen([str(GRAPHOID), "check", str(LEMMA1)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    _wait(lambda: Path("/proc/%d/task" % p.pid).exists() and len(os.listdir("/proc/%d/task" % p.pid)) > 1
+          or p.poll() is not None, "graphoid started its watcher")
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=HANG)
+    assert p.returncode == 0 and "OK:" in out and "interrupted" not in err, (p.returncode, err)
