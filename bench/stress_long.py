@@ -26,6 +26,7 @@ import random
 import resource
 import shutil
 import signal
+import stat
 import statistics
 import subprocess
 import sys
@@ -178,6 +179,8 @@ def outputs(rounds: int) -> dict:
                 (["latex", src, "-o", d / "old.tex"], 2, 1024 + 512 * (k % 4)),
                 (["check", src, "--certificate", d / "old.json"], 2, 1024 + 512 * (k % 4)),
             ]
+            if not (os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)):
+                cases = [c for c in cases if "/dev/full" not in c[0]]
             for argv, want, fsize in cases:
                 for name in ("old.tex", "old.json"):
                     (d / name).write_text("old contents\n")
