@@ -8,10 +8,15 @@ import os
 import sys
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
     pass
+
+
+class InputTooLarge(Exception):
+    """A script over the input limit: refused like the parser refuses it (exit 1), unread beyond."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,17 +27,29 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read(path: str) -> str:
-    if not os.path.exists(path):
+    """A script's text: from a file, a device, a pipe or stdin ('-'), never more than the input
+    limit (at most limit + 1 bytes are read before refusing, so /dev/zero is refused at once)."""
+    from .syntax.parser import MAX_SOURCE_CHARS
+    limit = 4 * MAX_SOURCE_CHARS           # bytes: a UTF-8 character takes at most 4
+    if path != "-" and not os.path.exists(path):
         raise UsageError("no such file: %s" % path)
     if os.path.isdir(path):
         raise UsageError("%s is a directory, not a proof script" % path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except UnicodeDecodeError:
-        raise UsageError("%s is not UTF-8 text" % path) from None
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(limit + 1)
     except OSError as e:
         raise UsageError("cannot read %s: %s" % (path, e.strerror)) from None
+    if len(data) > limit:
+        raise InputTooLarge("%s:1:1: error: input is larger than the limit of %d characters; not read further"
+                            % ("<stdin>" if path == "-" else path, MAX_SOURCE_CHARS))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError("%s is not UTF-8 text" % path) from None
 
 
 def render_report(rep, out, verbose: bool = False) -> None:
@@ -87,14 +104,26 @@ def render_report(rep, out, verbose: bool = False) -> None:
 
 
 def cmd_check(args) -> int:
+    from . import budget
+    if args.certificate:   # refuse an input or an impossible path before a long check
+        from .outputs import check_writable
+        check_writable(args.certificate, args.files, "certificate")
+    texts = [_read(path) for path in args.files]   # bad input is refused before the heavy imports
     from .script import check_text
     reports = []
-    for path in args.files:
-        text = _read(path)
-        reports.append(check_text(text, path, max_n=args.max_n))
+    for path, text in zip(args.files, texts):
+        reports.append(check_text(text, "<stdin>" if path == "-" else path, max_n=args.max_n))
+        if budget.expired():
+            break
+    if budget.expired():
+        for r in reports:
+            render_report(r, sys.stdout)
+        print("unknown: the time budget of %g s ran out before the check finished (%d of %d files checked); "
+              "nothing is claimed" % (args.timeout, len(reports), len(args.files)))
+        return EXIT_UNKNOWN
     if args.certificate:
         from .export.certificate import write_certificate
-        write_certificate(reports, args.certificate)
+        write_certificate(reports, args.certificate, inputs=args.files)
     if args.json:
         payload = [r.to_json() for r in reports]
         print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
@@ -108,17 +137,17 @@ def cmd_check(args) -> int:
 
 
 def cmd_latex(args) -> int:
+    text = _read(args.file)
+    if args.output:
+        from .outputs import check_writable
+        check_writable(args.output, [args.file], "LaTeX document")
     from .export.latex import document
     from .script import check_text
-    text = _read(args.file)
     rep = check_text(text, args.file)
     tex = document(rep)
     if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(tex)
-        except OSError as e:
-            raise UsageError("cannot write %s: %s" % (args.output, e.strerror)) from None
+        from .outputs import write_output
+        write_output(args.output, tex, inputs=[args.file], what="LaTeX document")
     else:
         sys.stdout.write(tex)
     if not rep.ok:
@@ -146,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--certificate", metavar="OUT.json", help="write a certificate for `graphoid recheck`")
     c.add_argument("--max-n", type=int, metavar="K", choices=range(1, 5),
                    help="check graph hypotheses by enumeration for n = 1..K (overrides the scripts' bounds)")
+    c.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                   help="overall time budget for all files (exit 3, unknown, when it runs out)")
     c.set_defaults(func=cmd_check)
 
     lx = sub.add_parser("latex", help="export a checked script as a LaTeX document")
@@ -157,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("query")
     pr.add_argument("--axioms", default="semigraphoid", choices=["semigraphoid", "graphoid", "gaussoid"])
     pr.add_argument("--graph", metavar="FILE|EDGES")
-    pr.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
+    pr.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS")
     pr.add_argument("--json", action="store_true")
     pr.add_argument("--latex", action="store_true")
     pr.add_argument("--table", action="store_true", help="print a distribution witness's whole table, however large")
@@ -169,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     g = m.add_mutually_exclusive_group(required=True)
     g.add_argument("--count", action="store_true")
     g.add_argument("--list", action="store_true")
+    m.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="overall time budget (exit 3 when it runs out)")
     m.set_defaults(func=_delegate("graphoid.search.cli", "models_main"))
 
     dm = sub.add_parser("dagmodels", help="count d-separation relations of all DAGs on N nodes")
@@ -176,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--count", action="store_true", required=True)
     dm.add_argument("--method", choices=["keys", "dsep"], default="keys",
                     help="keys: skeleton + v-structures, cross-checked by d-separation; dsep: hash every DAG's relation")
+    dm.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="overall time budget (exit 3 when it runs out)")
     dm.set_defaults(func=_delegate("graphoid.graphs.cli", "dagmodels_main"))
 
     dr = sub.add_parser("draw", help="draw a graph or graph class of a script (dot → SVG/PNG, or TikZ)")
@@ -198,7 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     cc.add_argument("--sat", dest="method", action="store_const", const="sat", help="same as --method sat")
     cc.add_argument("--draw", metavar="FILE", help="with --sat: draw a counter-example (.svg/.png/.dot/.tex)")
     cc.add_argument("--solver", default="cadical195", help="with --sat: a python-sat solver name (e.g. kissat404)")
-    cc.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
+    cc.add_argument("--time-limit", "--timeout", type=_seconds, default=600.0, metavar="SECONDS",
+                    help="overall time budget for all patterns and sizes (exit 3 when it runs out)")
     cc.add_argument("--json", action="store_true")
     cc.set_defaults(func=_delegate("graphoid.graphs.cli", "classcheck_main"))
 
@@ -246,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _seconds(text: str) -> float:
+    from .budget import seconds
+    return seconds(text)
+
+
 def main(argv=None) -> int:
     p = build_parser()
     try:
@@ -255,26 +294,48 @@ def main(argv=None) -> int:
     if not getattr(args, "command", None):
         p.print_help()
         return EXIT_USAGE
+    from . import budget
+    from .outputs import OutputError
+    limit = getattr(args, "timeout", None) or getattr(args, "time_limit", None)
+    budget.set_deadline(limit, args.command)
     try:
         return int(args.func(args))
-    except UsageError as e:
+    except (UsageError, OutputError) as e:
         print("graphoid: error: %s" % e, file=sys.stderr)
         return EXIT_USAGE
+    except InputTooLarge as e:
+        print(e, file=sys.stderr)
+        return EXIT_FAIL
+    except budget.BudgetExhausted:
+        print("graphoid: time budget of %g s exhausted; unknown, nothing is claimed" % limit, file=sys.stderr)
+        return EXIT_UNKNOWN
     except KeyboardInterrupt:
         print("graphoid: interrupted", file=sys.stderr)
-        return EXIT_UNKNOWN
-    except BrokenPipeError:
-        return EXIT_OK
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:   # the console entry makes stdout pipe-safe; here the verdict is lost
+        try:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(fd, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_FAIL
     except RecursionError:
         print("graphoid: error: input is nested too deeply", file=sys.stderr)
         return EXIT_FAIL
     except Exception as e:  # last line of defence: a bug must not show a traceback to users
         if os.environ.get("GRAPHOID_DEBUG"):
             raise
+        if args.command == "recheck":   # whatever breaks the rechecker, the certificate is not accepted
+            print("REJECTED: %s: the checker could not process it (%s: %s)" % (args.certificate, type(e).__name__, e))
+            print("recheck: REJECTED (1 problem)")
+            return EXIT_FAIL
         print("graphoid: internal error: %s: %s (set GRAPHOID_DEBUG=1 for details; please report it)"
               % (type(e).__name__, e), file=sys.stderr)
         return 4
+    finally:
+        budget.set_deadline(None)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from ._entry import main as _entry_main
+    _entry_main()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 
 from ..graphs.dag import DAG, AbstractGraph, ChainedGraph
 from ..sets import IDiff, IEmpty, IFull, IName, IndexExpr, ISingle, IUnion, VarSet
@@ -200,14 +199,9 @@ def certificate(reports) -> dict:
     return {"format": FORMAT, "version": VERSION, "files": [report_certificate(r) for r in reports]}
 
 
-def write_certificate(reports, path: str) -> None:
-    """Write the certificate of `reports` to `path` (atomically: a crash leaves no half file)."""
+def write_certificate(reports, path: str, inputs=()) -> None:
+    """Write the certificate of `reports` to `path` through graphoid.outputs: atomically (unique
+    temporary file, then rename), never onto one of `inputs`; OutputError (exit 2) on failure."""
+    from ..outputs import write_output
     data = json.dumps(certificate(reports), indent=1, ensure_ascii=False)
-    tmp = path + ".tmp"
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as e:
-        from ..cli import UsageError   # the CLI turns it into a one-line message and exit code 2
-        raise UsageError("cannot write certificate %s: %s" % (path, e.strerror)) from None
+    write_output(path, data, inputs=list(inputs) + [r.file for r in reports], what="certificate")

@@ -546,7 +546,6 @@ def _steps_body(report) -> list[str]:
             out.append("")
         if not steps:
             continue
-        out.append(r"\begin{align}")
         rows = []
         for i, s in steps:
             tag = r"\tag{%s}" % tex_text(s.label) if s.label else r"\notag"
@@ -564,10 +563,17 @@ def _steps_body(report) -> list[str]:
                     rows.append("  \\shortintertext{\\small %s}\n  %s & %s%s" % (just.replace("\\text{", "{"), math, tag, lab))
                 else:
                     rows.append("  %s &\\qquad %s %s%s" % (math, just, tag, lab))
-        out.append(" \\\\\n".join(rows))
-        out.append(r"\end{align}")
-        out.append("")
+        # TeX reads a whole align environment into memory before typesetting it; a derivation of
+        # thousands of steps is split into several displays ("TeX capacity exceeded" otherwise).
+        for k in range(0, len(rows), ROWS_PER_DISPLAY):
+            out.append(r"\begin{align}")
+            out.append(" \\\\\n".join(rows[k:k + ROWS_PER_DISPLAY]))
+            out.append(r"\end{align}")
+            out.append("")
     return out
+
+
+ROWS_PER_DISPLAY = 40   # steps per align environment (pages break between and, \allowdisplaybreaks, inside)
 
 
 def _declarations(report) -> list[str]:

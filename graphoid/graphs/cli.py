@@ -13,9 +13,11 @@ def dagmodels_main(args) -> int:
     if not 1 <= args.nodes <= min(MAX_NODES, 6):
         print("graphoid: error: --nodes must be between 1 and 6", file=sys.stderr)
         return EXIT_USAGE
+    from .. import budget
     show = sys.stderr.isatty() or os.environ.get("GRAPHOID_PROGRESS")
 
     def progress(k):
+        budget.check()   # --timeout: BudgetExhausted ends the count as unknown (exit 3)
         if show:
             sys.stderr.write("\r%d DAGs enumerated" % k)
             sys.stderr.flush()
@@ -30,10 +32,18 @@ def draw_main(args) -> int:
     """Draw a graph or class declared in a script, or a built-in class, as SVG/PNG/PDF (dot),
     dot source, or TikZ (.tex)."""
     from .dag import DAG, ChainedGraph
-    from .draw import DrawError, class_to_dot, class_to_tikz, dag_to_dot, dag_to_tikz, render_dot, standalone
+    from .draw import FORMATS, DrawError, class_to_dot, class_to_tikz, dag_to_dot, dag_to_tikz, dot_image, \
+        output_format, standalone
     import networkx as nx
     from ..cli import UsageError, _read
+    from ..outputs import check_writable, write_output
     from ..script import check_text
+    out = args.output
+    ext = output_format(out)
+    if ext not in FORMATS:
+        raise UsageError("cannot tell the drawing format of %s; the output must end in %s"
+                         % (out, ", ".join("." + f for f in FORMATS)))
+    check_writable(out, [args.file], "drawing")
     rep = check_text(_read(args.file), args.file)
     if rep.parse_error is not None:
         print(rep.parse_error.render(), file=sys.stderr)
@@ -58,26 +68,17 @@ def draw_main(args) -> int:
         if sc is None:
             raise UsageError("%s declares no graph or class named %s" % (args.file, args.graph))
         obj = next(iter(sc.instances(2)))[1]
-    out = args.output
-    ext = os.path.splitext(out)[1].lower()
     try:
         is_class = not isinstance(obj, nx.DiGraph)
-        if ext == ".tex":
-            tikz = class_to_tikz(obj) if is_class else dag_to_tikz(obj)
-            with open(out, "w", encoding="utf-8") as fh:
-                fh.write(standalone(tikz))
+        if ext == "tex":
+            data = standalone(class_to_tikz(obj) if is_class else dag_to_tikz(obj))
         else:
             dot = class_to_dot(obj) if is_class else dag_to_dot(obj, args.graph)
-            if ext == ".dot":
-                with open(out, "w", encoding="utf-8") as fh:
-                    fh.write(dot)
-            else:
-                render_dot(dot, out)
+            data = dot if ext == "dot" else dot_image(dot, ext)
     except DrawError as e:
         print("graphoid: error: %s" % e, file=sys.stderr)
         return EXIT_FAIL
-    except OSError as e:
-        raise UsageError("cannot write %s: %s" % (out, e.strerror)) from None
+    write_output(out, data, inputs=[args.file], what="drawing")   # OutputError: exit 2, every format
     print("wrote %s" % out)
     return EXIT_OK
 
@@ -91,13 +92,22 @@ def classcheck_main(args) -> int:
     if args.n > 3 or args.k > 2:
         print("graphoid: error: enumeration goes up to --n 3 and --k 2; use --sat for larger sizes", file=sys.stderr)
         return EXIT_USAGE
+    from .. import budget
     results = []
+
+    def each_n(check):   # one budget for all n: each size gets what is left; stop at the first unfinished
+        out = []
+        for n in range(1, args.n + 1):
+            out.append(check(n, budget.cap(args.time_limit)))
+            if not out[-1].complete:
+                break
+        return out
     if args.what == "lemma1":
-        results = pc.check_lemma1(args.k, kinds=args.kinds, time_limit=args.time_limit)
+        results = pc.check_lemma1(args.k, kinds=args.kinds, time_limit=budget.cap(args.time_limit))
         label = "Lemma 1 on chained graphs with blocks of 1..%d vertices (%s)" % (
             args.k, "directed edges" if args.kinds == "edge" else "edges and latent common causes")
     elif args.what == "theorem1":
-        results = [pc.check_theorem1_dseps(n, time_limit=args.time_limit) for n in range(1, args.n + 1)]
+        results = each_n(lambda n, left: pc.check_theorem1_dseps(n, time_limit=left))
         label = "(8)-(11) on the Fig. 3 class satisfying (7), n = 1..%d" % args.n
     else:
         if args.name is None:
@@ -107,7 +117,7 @@ def classcheck_main(args) -> int:
         if args.name not in pc.HYPOTHESES:
             print("graphoid: error: unknown hypothesis %r; known: %s" % (args.name, ", ".join(pc.HYPOTHESES)), file=sys.stderr)
             return EXIT_USAGE
-        results = [pc.check_hypothesis(args.name, n, time_limit=args.time_limit) for n in range(1, args.n + 1)]
+        results = each_n(lambda n, left: pc.check_hypothesis(args.name, n, time_limit=left))
         label = "%s, n = 1..%d" % (pc.HYPOTHESES[args.name][0], args.n)
     graphs = sum(r.represented for r in results)
     refuted = [r for r in results if r.counterexample is not None]

@@ -73,33 +73,49 @@ def class_to_dot(cls: GraphClass) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_dot(dot_source: str, out: str | Path, fmt: str | None = None, timeout: float = 30) -> Path:
-    """Render dot source to SVG/PNG/PDF with the `dot` binary; DrawError when it is missing or fails."""
-    out = Path(out)
-    fmt = fmt or out.suffix.lstrip(".") or "svg"
+FORMATS = ("svg", "png", "pdf", "dot", "tex")   # output formats of `graphoid draw`, by file extension
+
+
+def output_format(path: str | Path) -> str:
+    """The drawing format of an output file name, case-insensitively (x.PNG is png)."""
+    return Path(path).suffix.lstrip(".").lower()
+
+
+def dot_image(dot_source: str, fmt: str, timeout: float = 30) -> bytes:
+    """Render dot source to SVG/PNG/PDF bytes with the `dot` binary; DrawError when it is missing or fails."""
+    fmt = fmt.lower()
     if fmt not in ("svg", "png", "pdf"):
         raise DrawError(f"unsupported drawing format {fmt!r}; use svg, png or pdf")
     exe = shutil.which("dot")
     if exe is None:
         raise DrawError("graphviz `dot` was not found on PATH; install graphviz "
                         "(e.g. apt-get install graphviz) or use the TikZ output instead")
+    from .. import _entry
     try:
-        proc = subprocess.run([exe, f"-T{fmt}", "-o", str(out)], input=dot_source.encode(),
-                              capture_output=True, timeout=timeout)
+        proc = subprocess.run([exe, f"-T{fmt}"], input=dot_source.encode(),
+                              capture_output=True, timeout=timeout, **_entry.child_kwargs())
     except subprocess.TimeoutExpired:
         raise DrawError(f"`dot` did not finish within {timeout} s") from None
     if proc.returncode != 0:
         raise DrawError("`dot` failed: " + proc.stderr.decode(errors="replace").strip())
+    return proc.stdout
+
+
+def render_dot(dot_source: str, out: str | Path, fmt: str | None = None, timeout: float = 30) -> Path:
+    """Render dot source to an SVG/PNG/PDF file (written through graphoid.outputs: atomic, errors
+    reported as OutputError); DrawError when `dot` is missing or fails."""
+    from ..outputs import write_output
+    out = Path(out)
+    data = dot_image(dot_source, fmt or output_format(out) or "svg", timeout)
+    write_output(str(out), data, what="drawing")
     return out
 
 
 def _tex(s: str) -> str:
-    """Node names such as A1, X12, C_i -> math subscripts."""
-    s = str(s)
-    head = s.rstrip("0123456789")
-    tail = s[len(head):]
-    head = head.replace("_", r"\_")
-    return f"${head}_{{{tail}}}$" if tail and head else f"${head or tail}$"
+    """Node names in math mode: A1, X12 -> subscripts, Greek letters -> \\Lambda (pdflatex has no
+    Unicode Greek), anything else escaped (the LaTeX export's name_math)."""
+    from ..export.latex import name_math
+    return "$%s$" % name_math(str(s))
 
 
 def graphviz_positions(g, scale: float = 1.6) -> dict | None:
@@ -175,8 +191,9 @@ def class_to_tikz(cls: GraphClass, radius: float = 2.2) -> str:
         ang = 90 - 360 * k / max(1, len(names))
         x, y = radius * math.cos(math.radians(ang)), radius * math.sin(math.radians(ang))
         style = "set, dashed" if not cls.sets[s] else "set"
-        label = s.replace("Λ", r"\Lambda").replace("Ω", r"\Omega")
-        out.append(rf"  \node[{style}] (s{k}) at ({x:.2f},{y:.2f}) {{$\mathbf{{{label}}}$}};")
+        from ..export.latex import name_math
+        label = name_math(s, bold=True)
+        out.append(rf"  \node[{style}] (s{k}) at ({x:.2f},{y:.2f}) {{${label}$}};")
     for ln in cls.links:
         a, b = names.index(ln.s), names.index(ln.t)
         arrow = {"->": "->", "<-": "<-", "<->": "<->, densely dotted"}.get(ln.kinds, "-")
@@ -192,7 +209,7 @@ def class_to_tikz(cls: GraphClass, radius: float = 2.2) -> str:
 def standalone(tikz: str, caption: str = "") -> str:
     """A complete LaTeX document around TikZ code (article class, tikz package only)."""
     cap = f"\n\\par\\medskip {caption}\n" if caption else ""
-    return ("\\documentclass{article}\n\\usepackage{tikz}\n\\pagestyle{empty}\n\\begin{document}\n"
+    return ("\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{tikz}\n\\pagestyle{empty}\n\\begin{document}\n"
             "\\begin{center}\n" + tikz + cap + "\\end{center}\n\\end{document}\n")
 
 

@@ -7,6 +7,7 @@ Each function returns a ClassCheckResult (or a list of them); results read
 from __future__ import annotations
 
 import itertools
+import time
 
 from .classes import (BWD, FWD, Claim, ClassCheckResult, DSep, Member, chained_class, check_class,
                       dsep_claim, fig3_class)
@@ -21,11 +22,14 @@ def check_lemma1(k: int = 2, kinds: str = "any", time_limit: float | None = None
     claims = [dsep_claim("(A ⊥ CD | B)_d", ["A"], ["C", "D"], ["B"]),
               dsep_claim("(A ⊥ D | BC)_d", ["A"], ["D"], ["B", "C"])]
     out = []
+    t0 = time.perf_counter()
     for sizes in itertools.product(range(1, k + 1), repeat=4):
         cls = chained_class(sizes, within=kinds, between=kinds)
+        # time_limit is for all patterns together: a pattern gets what the earlier ones left
+        left = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - t0))
         out.append(check_class(cls, claims, [DSep(("A",), ("C",), ("B",), "(A ⊥ C | B)_d")],
-                               time_limit=time_limit))
-        if out[-1].counterexample is not None:
+                               time_limit=left))
+        if out[-1].counterexample is not None or not out[-1].complete:
             break
     return out
 

@@ -183,6 +183,8 @@ def check_statement_on_class(sc: ScriptClass, decl, stmt, determined=(), bound: 
     counter-example member or None); status is 'checked', 'refuted' or 'unknown'."""
     if sc.kind != "fig3":
         raise ClassError("hypotheses about families are checked on a fig3(...) class")
+    from ..budget import cap
+    time_limit = cap(time_limit)   # never beyond the command's overall budget (--timeout)
     tr = Translator(sc, decl)
     check = tr.claim(stmt, tuple(determined))
     from .classes import Claim
@@ -206,6 +208,8 @@ def check_claims_on_class(sc: ScriptClass, claims: list[CI], given: list[CI], ti
     """Concrete classes (blocks, chained): every member satisfying `given` satisfies `claims`."""
     if sc.kind == "fig3":
         raise ClassError("enumerate on fig3 classes through hypotheses ('checked on …')")
+    from ..budget import cap
+    time_limit = cap(time_limit)   # never beyond the command's overall budget (--timeout)
     from .classes import Claim
     ds = [dsep_of(c) for c in claims]
     gs = [dsep_of(c) for c in given]

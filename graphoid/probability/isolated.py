@@ -56,8 +56,9 @@ def run_isolated(premises, timeout_ms: int, rlimit, search: bool, search_budget:
     args = {"premises": sorted(premises), "timeout_ms": timeout_ms, "rlimit": rlimit, "search": search,
             "search_budget": search_budget}
     # generous wall-clock bound: every z3 query inside has its own timeout
+    from .. import _entry   # an interrupt reaches the worker too, and it dies with graphoid
     r = subprocess.run([sys.executable, "-m", "graphoid.probability.isolated"], input=json.dumps(args),
-                       capture_output=True, text=True, timeout=600)
+                       capture_output=True, text=True, timeout=600, **_entry.child_kwargs())
     if r.returncode != 0:
         raise RuntimeError("the factorisation worker failed: " + (r.stderr.strip().splitlines() or ["?"])[-1])
     return report_from_json(json.loads(r.stdout))

@@ -91,8 +91,8 @@ def _graph_from_arg(arg: str):
     from ..script import check_text
     from ..graphs.dagitty import looks_like_dagitty
     if os.path.exists(arg):
-        with open(arg, encoding="utf-8") as fh:
-            text = fh.read()
+        from ..cli import _read     # bounded read, clear errors
+        text = _read(arg)
     elif looks_like_dagitty(arg):   # dagitty's syntax: dag { X -> M -> Y; U [latent] }
         text = "graph G: " + arg + "\n"
     else:
@@ -261,7 +261,14 @@ def models_main(args) -> int:
         print("graphoid: error: --vars must be between 2 and 6 (the number of structures explodes beyond)", file=sys.stderr)
         return EXIT_USAGE
     names = [chr(ord("A") + i) for i in range(n)]
-    bar = _Progress(sys.stderr) if sys.stderr.isatty() or os.environ.get("GRAPHOID_PROGRESS") else None
+    from .. import budget
+    shown = _Progress(sys.stderr) if sys.stderr.isatty() or os.environ.get("GRAPHOID_PROGRESS") else None
+
+    def bar(found, fraction):   # --timeout: BudgetExhausted ends the enumeration as unknown (exit 3)
+        budget.check()
+        if shown:
+            shown(found, fraction)
+    bar.done = shown.done if shown else (lambda: None)
     if args.count:
         c = count_structures(n, args.axioms, progress=bar)
         if bar:

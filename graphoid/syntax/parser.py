@@ -31,9 +31,27 @@ class GphError(Exception):
 
     def render(self) -> str:
         out = str(self)
+        if len(out) > 2 * WINDOW:   # a message quoting a huge statement is cut in the middle
+            out = out[:WINDOW] + " … " + out[-WINDOW // 2:]
         if self.source_line:
-            out += "\n    " + self.source_line.rstrip("\n") + "\n    " + _caret(self.source_line, self.col)
+            line, col = _window(self.source_line.rstrip("\n"), self.col)
+            out += "\n    " + line + "\n    " + _caret(line, col)
         return out
+
+
+WINDOW = 120   # characters of a long source line shown around the error's column
+
+
+def _window(line: str, col: int) -> tuple[str, int]:
+    """At most about WINDOW characters of `line` around column `col` (1-based), '…' marking the cuts;
+    returns the shown text and the column of the error in it."""
+    if len(line) <= WINDOW:
+        return line, col
+    half = WINDOW // 2
+    start = max(0, min(col - 1 - half, len(line) - WINDOW))
+    end = min(len(line), start + WINDOW)
+    shown = ("…" if start > 0 else "") + line[start:end] + ("…" if end < len(line) else "")
+    return shown, col - start + (1 if start > 0 else 0)
 
 
 def _caret(line: str, col: int) -> str:
