@@ -110,8 +110,12 @@ def _can_build_offline() -> bool:
 def _wheel_commands(tmp):
     proof = str(tmp / "copied.gph")
     cert = str(tmp / "cert.json")
+    behaviour = tmp / "local.csv"
+    shutil.copy(ROOT / "examples" / "behaviours" / "local.csv", behaviour)
     return {
-        "check": (["check", proof, "--certificate", cert], 0, "OK: 3 verified, 1 assumption, 1 checked by enumeration, 0 failed"),
+        "check": (["check", proof, "--certificate", cert], 0, "OK: 5 verified, 1 assumption, 1 checked by enumeration, 0 failed"),
+        "behaviour": (["behaviour", str(behaviour)], 0, "factorisable"),
+        "lsp": (["lsp", "--help"], 0, "usage"),
         "recheck": (["recheck", cert], 0, ""),
         "latex": (["latex", proof, "-o", str(tmp / "o.tex")], 0, ""),
         "prove": (["prove", "--graph", "A->B, B->C", "(A ⊥ C | B)"], 0, "holds"),
