@@ -266,6 +266,9 @@ class Checker:
         if item.label in self.facts or item.label in self.failed or item.label in self.enumerated:
             raise self.err(item.line, item.col, "label (%s) is used twice" % item.label)
         t0 = time.perf_counter()
+        if item.kind == "have_eq":   # probability equations (graphoid/probability/script_steps.py)
+            from .probability.script_steps import equation_step
+            return equation_step(self, item, t0)
         if item.kind in ("assume", "hypothesis"):
             st = self.claim(item)
             prem = [self.lookup(a) for a in item.args]

@@ -96,7 +96,7 @@ class Semantics:
 # ---------------------------------------------------------------------------------------------
 # Plain-text rendering (also the concrete syntax the parser reads back: parse(print(s)) == s)
 
-from .sets import IDiff, IEmpty, IFull, IName, ISingle, IUnion  # noqa: E402
+from .sets import IDiff, IEmpty, IFull, IName, ISingle, IUnion, IUpTo  # noqa: E402
 
 
 def index_src(e: IndexExpr) -> str:
@@ -106,7 +106,11 @@ def index_src(e: IndexExpr) -> str:
         return e.name
     if isinstance(e, ISingle):
         return str(e.term)
+    if isinstance(e, IUpTo):
+        return "≤%s" % e.term
     if isinstance(e, IDiff):
+        if isinstance(e.right, IUpTo):
+            return (">%s" % e.right.term) if isinstance(e.left, IFull) else "%s ∩ >%s" % (_idx_atom(e.left), e.right.term)
         if isinstance(e.left, IFull):
             return "\\" + _idx_atom(e.right)
         return "%s \\setminus %s" % (_idx_atom(e.left), _idx_atom(e.right))
@@ -129,6 +133,8 @@ def _family_term(f: str, e: IndexExpr, decl=None) -> str:
                 continue
             if e == dom:
                 return sub
+            if isinstance(e, IDiff) and e.left == dom and isinstance(e.right, IUpTo):
+                return "%s_{>%s}" % (sub, e.right.term)
             if isinstance(e, IDiff) and e.left == dom:
                 return "%s_{\\%s}" % (sub, _idx_atom(e.right))
             if isinstance(e, ISingle) and isinstance(e.term, str) and decl.index_vars.get(e.term) == dom:

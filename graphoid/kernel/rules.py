@@ -15,6 +15,7 @@ from ..sets import Obligation, SetTheory, VarSet, index_vars
 from ..statements import (CI, Chained, Determines, NoEdge, Positive, Principle, Schema, Semantics, instantiate_ci,
                           set_text, statement_text)
 from .fact import _MINT, Fact
+from .probability import ProbabilityRules
 
 
 class RuleError(Exception):
@@ -25,7 +26,7 @@ class RuleError(Exception):
         self.obligations = tuple(obligations)
 
 
-class Kernel:
+class Kernel(ProbabilityRules):
     """Owns the set theory (declarations of families, index sets) that side conditions use."""
 
     def __init__(self, sets: SetTheory | None = None):
