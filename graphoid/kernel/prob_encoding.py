@@ -72,15 +72,37 @@ def ctx_hyps(ctx) -> tuple:
 # Set questions, decided by the kernel's set theory (z3 for families), cached per query
 
 
+def _syn_sub(e: IndexExpr, f: IndexExpr, rng) -> bool:
+    """e ⊆ f by the shape of the expressions alone (every index expression of a family lies in the
+    family's range; a difference lies in its left side; a union contains its parts)."""
+    if isinstance(e, IEmpty) or e == f:
+        return True
+    if isinstance(f, IFull) and f.range_name == rng:
+        return True
+    if isinstance(e, IDiff):
+        return _syn_sub(e.left, f, rng)
+    if isinstance(e, IUnion):
+        return all(_syn_sub(p, f, rng) for p in e.parts)
+    if isinstance(f, IUnion):
+        return any(_syn_sub(e, p, rng) for p in f.parts)
+    return False
+
+
 class SetOracle:
     """⊆, =, ∩ = ∅ and emptiness of VarSets under the declarations plus extra hypotheses
-    'term ∈ D' (a context). Every answer used is recorded as an obligation."""
+    'term ∈ D' (a context). A relation is first evaluated in a few small concrete interpretations of
+    the declarations (n ≤ 3, random index subsets); one that fails there is false and z3 is not
+    asked. Otherwise the answer is z3's (the kernel's set theory); every proved relation used is
+    recorded as an obligation. `shared` caches answers across the queries of a script."""
 
-    def __init__(self, decl: IndexDecl, timeout_ms: int = 2000):
+    def __init__(self, decl: IndexDecl, timeout_ms: int = 2000, shared: dict | None = None):
         self.decl = decl
         self.timeout_ms = timeout_ms
-        self.cache: dict = {}
+        self.cache: dict = shared if shared is not None else {}
         self.obligations: list = []
+        self._fp = repr((sorted(decl.ranges.items()), sorted(decl.subsets.items()), decl.partitions,
+                         sorted(decl.index_vars.items(), key=repr), decl.subset_of))
+        self._samples: dict = {}
 
     def _theory(self, ctx) -> SetTheory:
         if not ctx:
@@ -90,29 +112,121 @@ class SetOracle:
             iv[t] = d
         return SetTheory(replace(self.decl, index_vars=iv), self.timeout_ms)
 
+    # -- concrete interpretations (refutation only)
+    def _interpretations(self, ctx):
+        if ctx in self._samples:
+            return self._samples[ctx]
+        import random
+        rng = random.Random(12345)
+        d = self.decl
+        out = []
+        for trial in range(60):
+            if len(out) >= 12:
+                break
+            n = 1 + trial % 3
+            subs: dict = {}
+            for whole, parts in d.partitions:
+                members = range(1, n + 1) if whole in d.ranges else subs.get(whole, set())
+                for p in parts:
+                    subs[p] = set()
+                for i in members:
+                    subs[parts[rng.randrange(len(parts))]].add(i)
+            for name in d.subsets:
+                if name not in subs:
+                    subs[name] = {i for i in range(1, n + 1) if rng.random() < 0.5}
+            env = {"n": n, "subs": subs}
+            for name, dom in d.subset_of:
+                subs[name] &= self._iset(dom, env, {})
+            need = dict(d.index_vars)
+            for t, dom in ctx:
+                need[t] = dom
+            vals: dict = {}
+            ok = True
+            for _ in range(30):
+                vals = {}
+                for t in need:
+                    base = term_parts(t)[0]
+                    if base is not None and base not in vals:
+                        vals[base] = rng.randrange(0, n + 2)
+                try:
+                    if all(self._tval(t, vals) in self._iset(dom, env, vals) for t, dom in need.items()):
+                        break
+                except KeyError:
+                    pass
+            else:
+                ok = False
+            if ok:
+                out.append((env, vals))
+        self._samples[ctx] = out
+        return out
+
+    def _tval(self, t, vals):
+        name, off = term_parts(t)
+        if name is None:
+            return off
+        if name not in vals:
+            raise KeyError(name)
+        return vals[name] + off
+
+    def _iset(self, e, env, vals) -> set:
+        n = env["n"]
+        full = set(range(1, n + 1))
+        if isinstance(e, IFull):
+            return full
+        if isinstance(e, IName):
+            return full if e.name in self.decl.ranges else set(env["subs"].get(e.name, set()))
+        if isinstance(e, ISingle):
+            return {self._tval(e.term, vals)} & full
+        if isinstance(e, IUpTo):
+            return {i for i in full if i <= self._tval(e.term, vals)}
+        if isinstance(e, IDiff):
+            return self._iset(e.left, env, vals) - self._iset(e.right, env, vals)
+        if isinstance(e, IUnion):
+            return set().union(*(self._iset(p, env, vals) for p in e.parts))
+        return set()
+
+    def _vset(self, s: VarSet, env, vals) -> set:
+        out = set(s.scalars)
+        for f, e in s.fams:
+            out |= {(f, i) for i in self._iset(e, env, vals)}
+        return out
+
+    def _refuted(self, rel, a, b, ctx) -> bool:
+        for env, vals in self._interpretations(ctx):
+            try:
+                A, B = self._vset(a, env, vals), self._vset(b, env, vals)
+            except KeyError:      # an index variable without a value: no refutation from samples
+                return False
+            if (rel == "subset" and not A <= B) or (rel == "equal" and A != B) or (rel == "disjoint" and A & B):
+                return True
+        return False
+
     def ask(self, rel: str, a: VarSet, b: VarSet, ctx=frozenset(), meaning: str = "") -> bool:
-        key = (rel, a, b, ctx)
+        key = (self._fp, rel, a, b, ctx)
         if key not in self.cache:
-            th = self._theory(ctx)
-            ob = getattr(th, rel)(a, b, meaning or "%s %s %s" % (a, rel, b))
-            self.cache[key] = ob
-            if ob.result == "proved" and ob.method == "z3":
-                self.obligations.append(ob)
-        return self.cache[key].result == "proved"
+            if self._refuted(rel, a, b, ctx):
+                self.cache[key] = None
+            else:
+                th = self._theory(ctx)
+                self.cache[key] = getattr(th, rel)(a, b, meaning or "%s %s %s" % (a, rel, b))
+        ob = self.cache[key]
+        if ob is None:
+            return False
+        if ob.result == "proved" and ob.method == "z3" and ob not in self.obligations:
+            self.obligations.append(ob)
+        return ob.result == "proved"
 
     def subset(self, a, b, ctx=frozenset()):
         if a.scalars - b.scalars:
             return False
-        if not a.family_names() <= b.family_names() and a.family_names():
-            # a family of a missing from b: a ⊆ b only if that part of a is empty
-            if any(not self.empty(_mk(frozenset(), {f: a.fam(f)}), ctx) for f in a.family_names() - b.family_names()):
-                return False
+        if a == b or all(_syn_sub(e, b.fam(f), self.decl.base_families.get(f)) for f, e in a.fams):
+            return True
         return self.ask("subset", a, b, ctx)
 
     def equal(self, a, b, ctx=frozenset()):
         if a == b:
             return True
-        if a.scalars != b.scalars or a.family_names() != b.family_names():
+        if a.scalars != b.scalars:
             return False
         return self.ask("equal", a, b, ctx)
 
@@ -130,6 +244,23 @@ class SetOracle:
             return True
         return self.ask("subset", a, VarSet(), ctx)
 
+    def canon(self, a: VarSet, ctx=frozenset()) -> VarSet:
+        """A representative of a's value: the first set seen (in this script) that has the same
+        value in every sample interpretation and that z3 proves equal to a. Keeps the sets that
+        laws create (W ∖ B, R ∖ S, …) from growing, and makes equal sets one term."""
+        if not a.fams:
+            return a
+        try:
+            fp = tuple(frozenset(self._vset(a, env, vals)) for env, vals in self._interpretations(ctx))
+        except KeyError:
+            return a
+        reps = self.cache.setdefault(("canon", self._fp, ctx, fp), [])
+        for r in reps:
+            if r == a or self.equal(r, a, ctx):
+                return r
+        reps.append(a)
+        return a
+
     def simplify(self, a: VarSet, ctx=frozenset()) -> VarSet:
         """Drop the family parts that are provably empty (C_{>j} minus C_{\\j} …)."""
         keep = {f: e for f, e in a.fams if not self.empty(_mk(frozenset(), {f: e}), ctx)}
@@ -145,16 +276,25 @@ class SetOracle:
 class Pool:
     """The terms of a query and the laws about them."""
     oracle: SetOracle
-    probs: dict = field(default_factory=dict)      # Prob -> context
+    probs: dict = field(default_factory=dict)      # Prob -> contexts it occurs in
     sums: dict = field(default_factory=dict)       # Sum -> context
     laws: list = field(default_factory=list)
     seen_laws: set = field(default_factory=set)
 
     def add_prob(self, p: Prob, ctx=frozenset()) -> Prob:
-        p = Prob(p.target, p.given)      # 𝒫 is P on observed variables (Definition 1)
-        if p not in self.probs:
-            self.probs[p] = ctx
+        # 𝒫 is P on observed variables (Definition 1); equal sets get one representative
+        orig = Prob(p.target, p.given)
+        p = Prob(self.oracle.canon(p.target, ctx), self.oracle.canon(p.given, ctx))
+        ctxs = self.probs.setdefault(p, [])
+        if ctx not in ctxs:
+            ctxs.append(ctx)
+        if orig != p:
+            self.add_law(Law("equal sets", "calc", ctx_hyps(ctx), orig, p))
         return p
+
+    def items(self, cond_only: bool = False):
+        """(term, context) pairs."""
+        return [(p, c) for p, cs in list(self.probs.items()) for c in cs if not cond_only or _cond(p)]
 
     def add_law(self, law: Law):
         key = (law.name, law.hyps, law.lhs, law.rhs, law.rel)
@@ -180,7 +320,7 @@ def _cond(p: Prob) -> bool:
 def gen_basic(pool: Pool):
     """Always: 0 ≤ P ≤ 1; the definition P(ST) = P(S | T) P(T) (true also where P(T) = 0:
     both sides are 0); P(∅ | T) = 1 where P(T) > 0."""
-    for p, ctx in list(pool.probs.items()):
+    for p, ctx in pool.items():
         h = ctx_hyps(ctx)
         pool.add_law(Law("probabilities lie in [0, 1]", "calc", h, p, None, "range"))
         if _cond(p):
@@ -193,7 +333,7 @@ def gen_basic(pool: Pool):
 
 def gen_merge(pool: Pool):
     """Terms over equal sets are equal (a set may be written in several ways: X = YZ)."""
-    items = list(pool.probs.items())
+    items = pool.items()
     for i in range(len(items)):
         for j in range(i + 1, len(items)):
             (p, c1), (q, c2) = items[i], items[j]
@@ -204,7 +344,7 @@ def gen_merge(pool: Pool):
 
 def gen_monotone(pool: Pool):
     """P(U) ≤ P(V) when V ⊆ U (marginals)."""
-    items = [(p, c) for p, c in pool.probs.items() if not _cond(p)]
+    items = [(p, c) for p, c in pool.items() if not _cond(p)]
     for (p, c1) in items:
         for (q, c2) in items:
             if p is q or p == q:
@@ -219,7 +359,7 @@ def gen_product_rule(pool: Pool, source="product rule"):
     Instances: from a pair P(S | W), P(T | U) with W = T ∪ U (creating P(ST | U)); and from a pair
     P(R | U), P(S | W) with U ⊆ W, S ⊆ R, W = U ∪ (R ∖ S) (creating P(R ∖ S | U))."""
     o = pool.oracle
-    items = list(pool.probs.items())
+    items = pool.items()
     for (a, c1) in items:
         for (b, c2) in items:
             if a == b:
@@ -291,7 +431,7 @@ def gen_ci(pool: Pool, ci, source: str, binder=None):
         a, b = pool.add_prob(P(X | Y | Z)), pool.add_prob(P(Z)) if not Z.is_empty_syntactically() else ONE
         c, d = pool.add_prob(P(X | Z)), pool.add_prob(P(Y | Z))
         pool.add_law(Law("definition of conditional independence", source, (), mul(a, b), mul(c, d)))
-    for p, ctx in list(pool.probs.items()):
+    for p, ctx in pool.items():
         if not _cond(p):
             continue
         if binder is not None:
@@ -320,7 +460,7 @@ def gen_determinism(pool: Pool, det, source: str):
     P(S | W) = P(S | L) ∈ {0, 1}. For a joint P(W) with L ⊆ W it introduces P(W ∩ B | W ∖ B)."""
     o = pool.oracle
     L, B = det.source, det.target
-    for p, ctx in list(pool.probs.items()):
+    for p, ctx in pool.items():
         W = p.given if _cond(p) else None
         h = ctx_hyps(ctx)
         if W is None:
@@ -351,6 +491,9 @@ def gen_equation(pool: Pool, eq, source: str, guard_sets):
 
 # ---------------------------------------------------------------------------------------------
 # z3 encoding
+
+
+_REC_COUNT = 0
 
 
 class Encoder:
@@ -533,7 +676,9 @@ class Encoder:
         k = ("r", key)
         if k in self.funcs:
             return self.funcs[k]
-        sym = "r%d" % len(self.funcs)
+        global _REC_COUNT
+        _REC_COUNT += 1
+        sym = "r%d_%d" % (len(self.funcs), _REC_COUNT)   # z3 keeps recursive definitions globally
         sig = [z3.IntSort()] * (1 + len(args)) + [o.sort() for o in self.omega_list] + [z3.RealSort()]
         f = z3.RecFunction(sym, *sig)
         self.funcs[k] = f

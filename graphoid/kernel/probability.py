@@ -64,6 +64,11 @@ def _count(over):   # Σ_V 1 is not 1; kept as a sum (no law uses it)
 class ProbabilityRules:
     """Mixed into Kernel: uses self._mint, self._check, self.sets, self._combine, self._err."""
 
+    def _oracle(self) -> SetOracle:
+        if not hasattr(self, "_set_cache"):
+            self._set_cache = {}
+        return SetOracle(self.sets.decl, shared=self._set_cache)
+
     # -- the rule -------------------------------------------------------------------------------
     def equation_chain(self, eq: Equation, terms: list[Term], links: list) -> "Fact":  # noqa: F821
         """terms = [T0, …, Tm]; links[i] = [(rule, premise facts, spelling)] justifying T_i = T_{i+1}.
@@ -191,11 +196,11 @@ class ProbabilityRules:
     def _saturate(self, pool: Pool, gens):
         for _ in range(ROUNDS):
             before = (len(pool.probs), len(pool.sums), len(pool.laws))
+            gen_basic(pool)
             for g in gens:
                 g(pool)
             if (len(pool.probs), len(pool.sums), len(pool.laws)) == before:
                 break
-        gen_basic(pool)
         gen_basic(pool)
         gen_merge(pool)
         gen_monotone(pool)
@@ -220,7 +225,7 @@ class ProbabilityRules:
         return [enc.cond(Pos(g)) for g in guards] + [enc.cond(h) for h in hyps]
 
     def _leaf(self, obs, r, what, a, b, hyps, guards, gens):
-        pool = Pool(SetOracle(self.sets.decl))
+        pool = Pool(self._oracle())
         pool.collect(a)
         pool.collect(b)
         for h in hyps:
@@ -252,16 +257,17 @@ class ProbabilityRules:
         side = lambda fs, at: z3.Product([enc.prod_at(p, at) for p in fs]) if len(fs) > 1 else enc.prod_at(fs[0], at)  # noqa: E731
         text = "%s = %s" % (" ".join(term_text(p, d) for p in fa), " ".join(term_text(p, d) for p in fb))
         # base: k = n, both sides are empty products
-        pool = Pool(SetOracle(d))
+        pool = Pool(self._oracle())
         self._prove(obs, r, what, "congruence under ∏ (%s), induction base k = n" % text, enc, pool,
                     self._hyps(enc, hyps, guards), side(fa, n) == side(fb, n))
         # step: φ(k+1) ⊢ φ(k) for 0 ≤ k < n; the factors at k+1 under 'k+1 ∈ D'
         enc = Encoder(d)
         k = enc.iterm(KVAR)
-        pool = Pool(SetOracle(d))
+        pool = Pool(self._oracle())
         t1 = KVAR + "+1"
         for p in fa + fb:
-            pool.collect(subst_term(p.body, {p.var: t1}), frozenset({(t1, p.domain)}))
+            for q in fa + fb:   # each factor at k+1 under each product's 'k+1 ∈ D'
+                pool.collect(subst_term(p.body, {p.var: t1}), frozenset({(t1, q.domain)}))
         for h in hyps:
             if isinstance(h, NonZero):
                 pool.collect(h.t)
@@ -288,7 +294,7 @@ class ProbabilityRules:
             raise self._err("%s: %s: the chain rule needs P(F_D | T) with F_D one family over an index set" % (r, what))
         (fam, D), = tgt.fams
         T = a.given
-        oracle = SetOracle(d)
+        oracle = self._oracle()
         if not oracle.equal(_mk(frozenset(), {fam: D}), _mk(frozenset(), {fam: b.domain})):
             raise self._err("%s: %s: the product must run over the index set of %s" % (r, what, term_text(a, d)))
         D = b.domain
@@ -317,7 +323,8 @@ class ProbabilityRules:
         U = lambda t: P(F(after(t)), T)                   # noqa: E731  P(F_{D∩>t} | T)
         Lo = lambda t: P(F(IDiff(D, IDiff(IFull(enc.range_of(D)), IUpTo(t)))), T)   # noqa: E731 P(F_{D∩≤t} | T)
         full = P(F(D), T)
-        hz = self._hyps(enc, [], guards) + [enc.cond(c) for c in pos_T]
+        def hz():
+            return self._hyps(enc, [], guards) + [enc.cond(c) for c in pos_T]
 
         def phi(t_z, t_s):
             if prefix:
@@ -325,7 +332,7 @@ class ProbabilityRules:
             return enc.term(U(t_s)) == enc.prod_at(b, t_z)
         form = "prefix" if prefix else "suffix"
         # base k = n: F_{D ∩ >n} = ∅ (suffix), F_{D ∩ ≤n} = F_D (prefix)
-        pool = Pool(SetOracle(d))
+        pool = Pool(self._oracle())
         pool.add_prob(full)
         enc_n = enc.bound(enc.range_of(D))
         top = "_top"
@@ -334,12 +341,12 @@ class ProbabilityRules:
                          U(top) if not prefix else Lo(top), ONE if not prefix else full))
         self._saturate(pool, [])
         enc.itconsts["_top"] = enc_n     # the term _top is n itself
-        self._prove(obs, r, what, "chain rule (%s form), induction base k = n" % form, enc, pool, hz, phi(n, top))
+        self._prove(obs, r, what, "chain rule (%s form), induction base k = n" % form, enc, pool, hz(), phi(n, top))
         # step: φ(k+1) ⊢ φ(k), 0 ≤ k < n
         enc = Encoder(d)
         k = enc.iterm(t0)
         n = enc.bound(enc.range_of(D))
-        pool = Pool(SetOracle(d))
+        pool = Pool(self._oracle())
         ctx = frozenset({(t1, D)})
         single = P(F(ISingle(t1)), (F(after(t1)) if not prefix else F(IDiff(D, IDiff(IFull(enc.range_of(D)), IUpTo(t0))))) | T)
         pool.add_prob(single, ctx)
@@ -366,16 +373,16 @@ class ProbabilityRules:
         # φ as an implication of the step: with k+1 for the hypothesis
         hyp = phi(k + 1, t1)
         self._prove(obs, r, what, "chain rule (%s form), induction step φ(k+1) ⊢ φ(k) for 0 ≤ k < n" % form,
-                    enc, pool, hz + [k >= 0, k < n, hyp], phi(k, t0))
+                    enc, pool, hz() + [k >= 0, k < n, hyp], phi(k, t0))
         # conclusion at k = 0: F_{D ∩ >0} = F_D (suffix); F_{D ∩ ≤0} = ∅ (prefix)
         enc = Encoder(d)
-        pool = Pool(SetOracle(d))
+        pool = Pool(self._oracle())
         pool.collect(a)
         pool.add_prob(U(0) if not prefix else Lo(0))
         pool.add_law(Law("chain rule: the induction at k = 0", "calc", tuple(pos_T), U(0) if not prefix else full,
                          b if not prefix else mul(Lo(0), b)))
         self._saturate(pool, [])
-        self._prove(obs, r, what, "chain rule (%s form) at k = 0" % form, enc, pool, hz,
+        self._prove(obs, r, what, "chain rule (%s form) at k = 0" % form, enc, pool, hz(),
                     enc.term(a) == enc.term(b))
 
 
