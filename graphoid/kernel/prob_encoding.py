@@ -72,6 +72,87 @@ def ctx_hyps(ctx) -> tuple:
 # Set questions, decided by the kernel's set theory (z3 for families), cached per query
 
 
+def _rel_text(rel, a, b, decl) -> str:
+    from ..statements import set_text
+    sym = {"subset": "⊆", "equal": "=", "disjoint": "∩ … = ∅ with"}[rel]
+    return "%s %s %s" % (set_text(a, decl, True), sym, set_text(b, decl, True))
+
+
+class SetSolver:
+    """The set relations of sets.SetTheory (same encoding: is there an index i violating the
+    relation, for some n and interpretation of the declared subsets and index terms satisfying
+    the declarations, instantiated at the ground index terms in play?), with one incremental z3
+    solver per context instead of a fresh one per question."""
+
+    def __init__(self, decl: IndexDecl, ctx, timeout_ms: int):
+        import time as _t
+        self.decl, self.enc = decl, Encoder(decl)
+        self.s = z3.Solver()
+        self.s.set("timeout", timeout_ms)
+        self.wit = z3.Int("wit")
+        self.done: set = set()
+        for r in decl.ranges:
+            self.s.add(self.enc.bound(r) >= 1)
+        self._inst(self.wit)
+        self.hyps = list(decl.index_vars.items()) + list(ctx)
+        for v, e in self.hyps:
+            t = self.enc.iterm(v)
+            self.s.add(self.enc.mem(e, t))
+            self._inst(t)
+        self._t = _t
+
+    def _inst(self, t):
+        key = str(t)
+        if key in self.done:
+            return
+        self.done.add(key)
+        d, enc = self.decl, self.enc
+        for name, rng in d.subsets.items():
+            self.s.add(z3.Implies(enc.pred(name)(t), enc.in_range(t, rng)))
+        for whole, parts in d.partitions:
+            inside = enc.mem(IName(whole) if whole not in d.ranges else IFull(whole), t)
+            members = [enc.mem(IName(p), t) for p in parts]
+            self.s.add(inside == z3.Or(members))
+            for a in range(len(members)):
+                for b in range(a + 1, len(members)):
+                    self.s.add(z3.Not(z3.And(members[a], members[b])))
+        for name, dom in d.subset_of:
+            self.s.add(z3.Implies(enc.mem(IName(name), t), enc.mem(dom, t)))
+
+    def _terms(self, s: VarSet):
+        out = []
+        for _, e in s.fams:
+            stack = [e]
+            while stack:
+                x = stack.pop()
+                if isinstance(x, (ISingle, IUpTo)):
+                    out.append(x.term)
+                elif isinstance(x, IDiff):
+                    stack += [x.left, x.right]
+                elif isinstance(x, IUnion):
+                    stack += list(x.parts)
+        return out
+
+    def decide(self, rel, a: VarSet, b: VarSet, meaning: str):
+        from ..sets import Obligation
+        t0 = self._t.perf_counter()
+        for t in self._terms(a) + self._terms(b):
+            self._inst(self.enc.iterm(t))
+        enc, i = self.enc, self.wit
+        dis = []
+        for f in sorted(a.family_names() | b.family_names()):
+            rng = self.decl.base_families.get(f, "I")
+            ma, mb = enc.mem(a.fam(f), i, rng), enc.mem(b.fam(f), i, rng)
+            dis.append(z3.And(ma, z3.Not(mb)) if rel == "subset" else (ma != mb) if rel == "equal" else z3.And(ma, mb))
+        self.s.push()
+        self.s.add(z3.Or(dis) if dis else z3.BoolVal(False))
+        r = self.s.check()
+        self.s.pop()
+        dt = self._t.perf_counter() - t0
+        res = "proved" if r == z3.unsat else "refuted" if r == z3.sat else "unknown"
+        return Obligation(meaning, res, dt, "z3")
+
+
 def _syn_sub(e: IndexExpr, f: IndexExpr, rng) -> bool:
     """e ⊆ f by the shape of the expressions alone (every index expression of a family lies in the
     family's range; a difference lies in its left side; a union contains its parts)."""
@@ -103,6 +184,12 @@ class SetOracle:
         self._fp = repr((sorted(decl.ranges.items()), sorted(decl.subsets.items()), decl.partitions,
                          sorted(decl.index_vars.items(), key=repr), decl.subset_of))
         self._samples: dict = {}
+
+    def _solver(self, ctx) -> "SetSolver":
+        key = ("solver", self._fp, ctx)
+        if key not in self.cache:
+            self.cache[key] = SetSolver(self.decl, ctx, self.timeout_ms)
+        return self.cache[key]
 
     def _theory(self, ctx) -> SetTheory:
         if not ctx:
@@ -207,8 +294,7 @@ class SetOracle:
             if self._refuted(rel, a, b, ctx):
                 self.cache[key] = None
             else:
-                th = self._theory(ctx)
-                self.cache[key] = getattr(th, rel)(a, b, meaning or "%s %s %s" % (a, rel, b))
+                self.cache[key] = self._solver(ctx).decide(rel, a, b, meaning or _rel_text(rel, a, b, self.decl))
         ob = self.cache[key]
         if ob is None:
             return False
@@ -313,6 +399,27 @@ class Pool:
                 self.collect(f, ctx)
 
 
+def _compatible(c1, c2) -> bool:
+    """Two contexts are combined only when one contains the other (no contradictory mixes)."""
+    return c1 <= c2 or c2 <= c1
+
+
+def _parts_within(o: "SetOracle", s: VarSet, within: VarSet, ctx) -> VarSet:
+    """The family parts and scalars of s that lie in `within` (syntactic parts, each decided)."""
+    keep = {f: e for f, e in s.fams if o.subset(_mk(frozenset(), {f: e}), within, ctx)}
+    return _mk(s.scalars & within.scalars, keep)
+
+
+def _without(o: "SetOracle", s: VarSet, drop: VarSet, ctx) -> VarSet:
+    """s ∖ drop: whole parts of s that lie in drop are removed; otherwise the set difference."""
+    inside = _parts_within(o, s, drop, ctx)
+    if inside.scalars or inside.fams:
+        rest = _mk(s.scalars - inside.scalars, {f: e for f, e in s.fams if (f, e) not in inside.fams})
+        if o.disjoint(rest, drop, ctx):
+            return rest
+    return o.simplify(s - drop, ctx)
+
+
 def _cond(p: Prob) -> bool:
     return not p.given.is_empty_syntactically()
 
@@ -337,6 +444,8 @@ def gen_merge(pool: Pool):
     for i in range(len(items)):
         for j in range(i + 1, len(items)):
             (p, c1), (q, c2) = items[i], items[j]
+            if p == q or not _compatible(c1, c2):
+                continue
             ctx = c1 | c2
             if pool.oracle.equal(p.target, q.target, ctx) and pool.oracle.equal(p.given, q.given, ctx):
                 pool.add_law(Law("equal sets", "calc", ctx_hyps(ctx), p, q))
@@ -347,7 +456,7 @@ def gen_monotone(pool: Pool):
     items = [(p, c) for p, c in pool.items() if not _cond(p)]
     for (p, c1) in items:
         for (q, c2) in items:
-            if p is q or p == q:
+            if p == q or not _compatible(c1, c2):
                 continue
             ctx = c1 | c2
             if pool.oracle.subset(q.target, p.target, ctx):
@@ -362,7 +471,7 @@ def gen_product_rule(pool: Pool, source="product rule"):
     items = pool.items()
     for (a, c1) in items:
         for (b, c2) in items:
-            if a == b:
+            if a == b or not _compatible(c1, c2):
                 continue
             ctx = c1 | c2
             S, W, T, U = a.target, a.given, b.target, b.given
@@ -377,7 +486,7 @@ def gen_product_rule(pool: Pool, source="product rule"):
             S2, W2, U2 = a.target, a.given, U
             if (S2.scalars <= R.scalars and U2.scalars <= W2.scalars and W2.scalars <= (U2 | R).scalars
                     and o.subset(U2, W2, ctx) and o.subset(S2, R, ctx)):
-                rest = o.simplify(R - S2, ctx)
+                rest = _without(o, R, S2, ctx)
                 if rest.is_empty_syntactically() or not o.equal(W2, U2 | rest, ctx) or not o.disjoint(S2, W2, ctx):
                     continue
                 r = pool.add_prob(P(rest, U2), ctx)
@@ -447,7 +556,7 @@ def gen_ci(pool: Pool, ci, source: str, binder=None):
                 if not (o.subset(S, X, ctx2) and o.subset(c.z, W, ctx2) and o.subset(W, X | Y | c.z, ctx2)
                         and o.disjoint(S, W, ctx2)):
                     continue
-                W2 = o.simplify(W - Y, ctx2)
+                W2 = _without(o, W, Y, ctx2)
                 if o.equal(W2, W, ctx2):
                     continue
                 q = pool.add_prob(P(S, W2), ctx2)
@@ -465,13 +574,13 @@ def gen_determinism(pool: Pool, det, source: str):
         h = ctx_hyps(ctx)
         if W is None:
             if L.scalars <= p.target.scalars and o.subset(L, p.target, ctx):
-                inter = o.simplify(p.target - (p.target - B), ctx)
-                if not o.empty(inter, ctx):
-                    pool.add_prob(P(inter, o.simplify(p.target - B, ctx)), ctx)
+                inter = _parts_within(o, p.target, B, ctx)
+                if inter.fams or inter.scalars:
+                    pool.add_prob(P(inter, _without(o, p.target, inter, ctx)), ctx)
             continue
         if not L.scalars <= W.scalars or not o.subset(L, W, ctx) or not o.disjoint(L, B, ctx):
             continue
-        W2 = o.simplify(W - B, ctx)
+        W2 = _without(o, W, _parts_within(o, W, B, ctx), ctx)
         if not o.equal(W2, W, ctx):
             q = pool.add_prob(P(p.target, W2), ctx)
             pool.add_law(Law("determinism: conditioning on determined variables", source, h + (Pos(W),), p, q))
