@@ -10,7 +10,6 @@ from .kernel import Fact, Kernel, RuleError
 from .report import ProofReport, StepResult
 from .sets import IFull, IName, VarSet
 from .statements import CI, Chained, Determines, NoEdge, Positive, Principle, Schema, ci_text, statement_text
-from .probability.claims import Factorisable
 from .syntax.ast import Item, Script, position, token_name
 from .syntax.parser import GphError, parse_script
 from .syntax.resolve import Env, ResolveError, Resolver
@@ -30,7 +29,6 @@ RULE_ALIASES = {
     "generalize": "generalize", "generalise": "generalize",
     "auto": "auto",
     "nonadjacent": "nonadjacent", "non_adjacency": "nonadjacent", "adjacency": "nonadjacent",
-    "factorisation": "factorisation", "factorization": "factorisation",
 }
 PREMISE_COUNT = {"symmetry": 1, "decomposition": 1, "weak_union": 1, "contraction": 2,
                  "intersection": 2, "lemma1": 1, "markov": 1, "instantiate": 1, "generalize": 1,
@@ -257,8 +255,6 @@ class Checker:
             if self.env.graph(gname) is None:
                 self.env.graphs[gname] = AbstractGraph(gname)
             return Principle("faithfulness", gname)
-        if d == "factorisable":
-            return Factorisable()
         return rs.statement(t)
 
     def step(self, item: Item):
@@ -295,17 +291,6 @@ class Checker:
         try:
             if rule in EXTRA_RULES:
                 fact = EXTRA_RULES[rule](self, item, claim, refs)
-            elif rule == "factorisation":
-                if not isinstance(claim, Factorisable):
-                    raise self.err(sline, scol, "factorisation proves the claim 'factorisable'")
-                facts = k.factorisation([self.lookup(a) for a in refs], claim)
-                for sub in facts[:-1]:
-                    lab = sub.statement.label if item.label == "22" else "%s.%s" % (item.label, sub.statement.label)
-                    if lab in self.facts:
-                        raise self.err(item.line, item.col, "label (%s) is already used; the factorisation numbers its equations (16)-(21)" % lab)
-                    sub_item = Item("have", item.line, item.col, label=lab, rule="factorisation", text=item.text)
-                    self._record(sub_item, sub, "verified", t0)
-                fact = facts[-1]
             elif rule == "d_separation":
                 gname = refs[0].name if refs else (claim.graph if isinstance(claim, CI) else None)
                 g = self.env.graph(gname) if gname else None

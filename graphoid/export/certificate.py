@@ -65,10 +65,9 @@ def statement_json(s) -> dict:
         return {"type": "positive", "variables": set_json(s.variables)}
     if Principle and isinstance(s, Principle):
         return {"type": "principle", "name": s.name, "graph": s.graph}
-    if type(s).__name__ == "Equation":
-        return {"type": "equation", "label": s.label, "latex": s.latex}
-    if type(s).__name__ == "Factorisable":
-        return {"type": "factorisable"}
+    if type(s).__name__ == "Equation":   # probability equations: graphoid/probability/terms.py
+        from ..probability.terms import equation_json
+        return equation_json(s)
     # Anything else (e.g. a claim only a later rule understands) is carried opaquely; the
     # rechecker rejects rules it does not know, so an opaque statement is never accepted blindly.
     return {"type": "opaque", "text": str(s)}
@@ -172,6 +171,9 @@ def report_certificate(rep) -> dict:
                  "statement": statement_json(fact.statement),
                  "semantics": semantics_json(fact.semantics),
                  "obligations": [obligation_json(o) for o in fact.obligations]}
+        if type(fact.statement).__name__ == "Equation":   # each link's rules and premises, by label
+            from ..probability.terms import equation_json
+            entry["statement"] = equation_json(fact.statement, entry["premises"])
         if step is not None:
             entry["line"] = step.line
         done = frozenset().union(*(getattr(p, "open_cases", frozenset()) for p in fact.premises)) \

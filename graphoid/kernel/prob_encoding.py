@@ -64,7 +64,7 @@ def P(target: VarSet, given: VarSet = VarSet()) -> Prob:
     return Prob(target, given)
 
 
-def ctx_hyps(ctx) -> tuple:
+def ctx_hyps(ctx) -> tuple:   # in a fixed order: the answer must not depend on hash seeds
     return tuple(Mem(t, d) for t, d in sorted(ctx, key=repr))
 
 
@@ -94,7 +94,7 @@ class SetSolver:
         for r in decl.ranges:
             self.s.add(self.enc.bound(r) >= 1)
         self._inst(self.wit)
-        self.hyps = list(decl.index_vars.items()) + list(ctx)
+        self.hyps = list(decl.index_vars.items()) + sorted(ctx, key=repr)
         for v, e in self.hyps:
             t = self.enc.iterm(v)
             self.s.add(self.enc.mem(e, t))
@@ -224,19 +224,17 @@ class SetOracle:
             env = {"n": n, "subs": subs}
             for name, dom in d.subset_of:
                 subs[name] &= self._iset(dom, env, {})
-            need = dict(d.index_vars)
-            for t, dom in ctx:
-                need[t] = dom
+            need = list(d.index_vars.items()) + sorted(ctx, key=repr)
             vals: dict = {}
             ok = True
             for _ in range(30):
                 vals = {}
-                for t in need:
+                for t, _dom in need:
                     base = term_parts(t)[0]
                     if base is not None and base not in vals:
                         vals[base] = rng.randrange(0, n + 2)
                 try:
-                    if all(self._tval(t, vals) in self._iset(dom, env, vals) for t, dom in need.items()):
+                    if all(self._tval(t, vals) in self._iset(dom, env, vals) for t, dom in need):
                         break
                 except KeyError:
                     pass

@@ -97,7 +97,10 @@ class ProbabilityRules:
                 raise self._err("%s: premise %s is not a probabilistic statement" % (r, f.rule))
         sem = self._combine(r, sem_prem, eq) if sem_prem else Semantics.prob()
         rule = "equation: " + ", ".join(dict.fromkeys(n.replace("_", " ") for n in used_rules))
-        return self._mint(eq, rule, premises, sem, obs)
+        stated = Equation(eq.lhs, eq.rhs, tuple(terms),
+                          tuple(tuple((name, tuple(premises.index(f) for f in prem)) for name, prem, _sp in just)
+                                for just in links))
+        return self._mint(stated, rule, premises, sem, obs)
 
     # -- one link -------------------------------------------------------------------------------
     def _generators(self, just, r):

@@ -36,11 +36,6 @@ class Kernel(ProbabilityRules):
     def _err(self, message: str, obligations=()) -> "RuleError":
         return RuleError(message, obligations)
 
-    def factorisation(self, premises: list[Fact], claim) -> list[Fact]:
-        """Step 4 of Theorem 1 (see kernel/factorisation.py): the Facts for (16)-(22), last (22)."""
-        from .factorisation import factorisation
-        return factorisation(self, premises, claim)
-
     def _txt(self, s: VarSet) -> str:
         return set_text(s, self.sets.decl, braces=True)
 

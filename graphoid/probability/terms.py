@@ -9,7 +9,7 @@ defined: for every ω at which the conditioning events of the conditionals outsi
 positive probability (its guard), and for every choice of the undefined values, lhs = rhs."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..sets import IDiff, IFull, IndexExpr, IUpTo, VarSet, substitute, term_parts
@@ -64,6 +64,10 @@ class Equation:
     probabilistic (never a d-separation)."""
     lhs: Term
     rhs: Term
+    # how it was derived (not part of what it says): the chain T0 = T1 = … and, for each link, the
+    # rules with the indices of the premises they cite (into the Fact's premises)
+    chain: tuple = field(default=(), compare=False)
+    links: tuple = field(default=(), compare=False)
     dsep = False
     graph = None
 
@@ -165,6 +169,15 @@ def _domain_text(var: str, d: IndexExpr) -> str:
     return "%s ∈ %s" % (var, index_src(d))
 
 
+def _inner_decl(decl, var, domain):
+    """The declarations inside ∏_{var ∈ domain}: the bound variable ranges over domain (it
+    shadows a declared index variable of the same name)."""
+    if decl is None or not hasattr(decl, "index_vars"):
+        return decl
+    from dataclasses import replace
+    return replace(decl, index_vars={**decl.index_vars, var: domain})
+
+
 def term_text(t: Term, decl=None, top: bool = True) -> str:
     if isinstance(t, Prob):
         name = "𝒫" if t.phenomenon else "P"
@@ -175,7 +188,7 @@ def term_text(t: Term, decl=None, top: bool = True) -> str:
         v = set_text(t.over, decl)
         return "Σ_%s %s" % (v if len(v) == 1 or v.startswith("{") else "{%s}" % v, term_text(t.body, decl, False))
     if isinstance(t, Prod):
-        body = term_text(t.body, decl, False)
+        body = term_text(t.body, _inner_decl(decl, t.var, t.domain), False)
         if isinstance(t.body, (Mul, Add, Sum)):
             body = "(%s)" % body
         return "∏_{%s} %s" % (_domain_text(t.var, t.domain), body)
@@ -219,7 +232,7 @@ def term_latex(t: Term, decl=None) -> str:
         return r"\sum_{%s} %s" % (set_latex(t.over, decl), term_latex(t.body, decl))
     if isinstance(t, Prod):
         lo, hi = _domain_latex(t.var, t.domain)
-        body = term_latex(t.body, decl)
+        body = term_latex(t.body, _inner_decl(decl, t.var, t.domain))
         if isinstance(t.body, (Mul, Add, Sum)):
             body = r"\Bigl(%s\Bigr)" % body
         return r"\prod_{%s}%s %s" % (lo, ("^{%s}" % hi) if hi else "", body)
@@ -241,3 +254,31 @@ def term_latex(t: Term, decl=None) -> str:
 
 def equation_latex(eq: Equation, decl=None) -> str:
     return "%s = %s" % (term_latex(eq.lhs, decl), term_latex(eq.rhs, decl))
+
+
+# ---------------------------------------------------------------------------------------------
+# Structural form for certificates (graphoid/export/certificate.py)
+
+
+def term_json(t: Term) -> dict:
+    from ..export.certificate import index_json, set_json
+    if isinstance(t, Prob):
+        return {"P": set_json(t.target), "given": set_json(t.given), "phenomenon": bool(t.phenomenon)}
+    if isinstance(t, Sum):
+        return {"sum": sorted(t.over.scalars), "body": term_json(t.body)}
+    if isinstance(t, Prod):
+        return {"prod": t.var, "domain": index_json(t.domain), "body": term_json(t.body)}
+    if isinstance(t, Mul):
+        return {"mul": [term_json(f) for f in t.factors]}
+    if isinstance(t, Add):
+        return {"add": [term_json(f) for f in t.terms]}
+    return {"const": str(t.value)}
+
+
+def equation_json(eq: Equation, premise_labels=None) -> dict:
+    out = {"type": "equation", "lhs": term_json(eq.lhs), "rhs": term_json(eq.rhs),
+           "chain": [term_json(t) for t in eq.chain]}
+    if premise_labels is not None:
+        out["links"] = [[{"rule": r, "premises": [premise_labels[i] for i in idx]} for r, idx in link]
+                        for link in eq.links]
+    return out
