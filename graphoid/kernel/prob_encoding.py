@@ -720,8 +720,8 @@ class Encoder:
                 return IUnion(tuple(ie(p) for p in e.parts))
             return e
 
-        def vs(s: VarSet):
-            return VarSet(s.scalars, tuple((f, ie(e)) for f, e in s.fams))
+        def vs(s: VarSet):   # sorted: the key must not depend on a frozenset's iteration order
+            return (tuple(sorted(s.scalars)), tuple((f, ie(e)) for f, e in s.fams))
 
         depth = [0]
 
@@ -729,7 +729,7 @@ class Encoder:
             if isinstance(x, Prob):
                 return ("P", vs(x.target), vs(x.given))
             if isinstance(x, Sum):
-                return ("S", x.over, walk(x.body))
+                return ("S", tuple(sorted(x.over.scalars)), walk(x.body))
             if isinstance(x, Prod):
                 depth[0] += 1
                 name = "@%d" % depth[0]

@@ -90,7 +90,11 @@ class ProbabilityRules:
                     if f not in premises:
                         premises.append(f)
                 used_rules.append(name)
-            self._link(obs, r, what, a, b, just, guards)
+            try:
+                self._link(obs, r, what, a, b, just, guards)
+            except Exception as e:   # RuleError: which link failed, for the counter-model search
+                e.failed_link = (terms[i], terms[i + 1], [f.statement for _n, prem, _s in just for f in prem], guards)
+                raise
         sem_prem = [f for f in premises if f.semantics is not None]
         for f in premises:
             if f.semantics is None and not isinstance(f.statement, Determines):

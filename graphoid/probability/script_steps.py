@@ -143,6 +143,16 @@ def equation_step(checker, item, t0):
     try:
         fact = checker.kernel.equation_chain(eq, terms, links)
     except RuleError as e:
-        checker.fail(item, checker.err(line, col, str(e)), e.obligations)
+        msg = str(e)
+        link = getattr(e, "failed_link", None)
+        if link is not None and "could not decide" not in msg or (link is not None and "unknown" in msg):
+            from .countermodels import find_counter_model
+            a, b, prem, guards = link
+            cm = find_counter_model(checker.env, prem, Equation(a, b), guards=guards)
+            if cm is not None:
+                msg += "; exact counter-model (the cited premises hold, the link fails):\n  " + cm.describe()
+            else:
+                msg += "; no counter-model was found by the search (n ≤ 2, binary variables)"
+        checker.fail(item, checker.err(line, col, msg), e.obligations)
         return
     checker._record(item, fact, "verified", t0)
