@@ -281,9 +281,19 @@ class ProbabilityRules:
         for g in guards:
             pool.add_prob(P(g))
         self._saturate(pool, gens)
-        hz = self._hyps(enc, hyps, guards) + [k >= 0, k < n, side(fa, k + 1) == side(fb, k + 1)]
-        self._prove(obs, r, what, "congruence under ∏ (%s), induction step φ(k+1) ⊢ φ(k) for 0 ≤ k < n" % text,
-                    enc, pool, hz, side(fa, k) == side(fb, k))
+        # φ(k) follows from φ(k+1) when the factors at k+1 agree: ∏_{j>k} = (factor at k+1) ∏_{j>k+1}.
+        # Proving the factors equal keeps the query linear once the memberships are split.
+        def factor(p):
+            return z3.If(enc.mem(p.domain, enc.iterm(t1)), enc.term(subst_term(p.body, {p.var: t1})), z3.RealVal(1))
+
+        def fprod(fs):
+            out = factor(fs[0])
+            for p in fs[1:]:
+                out = out * factor(p)
+            return out
+        hz = self._hyps(enc, hyps, guards) + [k >= 0, k < n]
+        self._prove(obs, r, what, "congruence under ∏ (%s), induction step: the factors at k+1 agree, so "
+                    "φ(k+1) ⊢ φ(k) for 0 ≤ k < n" % text, enc, pool, hz, fprod(fa) == fprod(fb))
 
     # -- the chain rule ---------------------------------------------------------------------------
     def _chain_rule(self, obs, r, what, a, b, prem, guards):
