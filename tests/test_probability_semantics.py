@@ -97,7 +97,8 @@ def _terms(law):
 def law_holds(inst: Instance, law) -> bool:
     """Does the law hold at every ω and every value of its index terms (in 0..n+1)?"""
     from itertools import product as cartesian
-    names = [t for t in _terms(law) if t is not None and t not in inst.decl.index_vars]
+    names = [t for t in _terms(law) if t is not None and t not in inst.decl.index_vars
+             and t not in inst.decl.ranges.values()]
     for vals in cartesian(range(0, inst.n + 2), repeat=len(names)):
         inst.ivals.update(dict(zip(names, vals)))
         for om in inst.assignments():
@@ -177,20 +178,22 @@ def test_every_generated_law_holds_in_random_distributions():
     checked = 0
     for did, (decl, group) in by_decl.items():
         env = ENVS[did]
-        for inst in instances(decl, env, 3, seed=did % 1000):
+        group = random.Random(1).sample(group, min(len(group), 250))
+        for inst in instances(decl, env, 2, seed=did % 1000):
             for law in group:
                 if law.source != "calc":
-                    continue    # premise laws hold where their premise holds: see the next test
+                    continue    # premise laws hold where their premise holds (next test); the
+                                # conclusion of an induction is what its base and step proved
                 assert law_holds(inst, law), (law.name, law)
                 checked += 1
-    assert checked > 100
+    assert checked > 200
 
 
 def test_premise_laws_hold_where_the_premise_holds():
     """A law from a premise (c.i., determinism, an earlier equation) holds in every distribution in
     which that premise holds; distributions are searched until the premise holds."""
     from graphoid.syntax.resolve import Env
-    laws = [(l, d) for l, d in _distinct_laws() if l.source != "calc"]
+    laws = [(l, d) for l, d in _distinct_laws() if l.source not in ("calc", "induction")]
     assert {l.name for l, _ in laws} >= {"conditional independence", "determinism: conditioning on determined variables",
                                          "determinism: a determined event is sure or null", "earlier equation"}
     facts = {}
@@ -198,7 +201,7 @@ def test_premise_laws_hold_where_the_premise_holds():
         pass
     tested = 0
     rng = random.Random(5)
-    for law, decl in laws[:400]:
+    for law, decl in random.Random(2).sample(laws, min(len(laws), 120)):
         env = ENVS[id(decl)]
         prem = _premise_of(env, law.source)
         if prem is None:
@@ -211,7 +214,7 @@ def test_premise_laws_hold_where_the_premise_holds():
                 if found >= 2:
                     break
         tested += found > 0
-    assert tested > 20
+    assert tested > 15
 
 
 _PREMISES: dict = {}
@@ -223,12 +226,12 @@ def _premise_of(env, source):
         for name in PROOFS:
             rep = check_file(os.path.join(ROOT, "proofs", name))
             from graphoid.statements import statement_text
-            from graphoid.probability.terms import Equation, term_text
+            from graphoid.probability.terms import Equation, equation_text
             for s in rep.steps:
                 if s.fact is None:
                     continue
                 st = s.fact.statement
-                key = ("premise: equation " + term_text(st.lhs, rep.env.decl) + " = …") if isinstance(st, Equation) \
+                key = ("premise: equation " + equation_text(st, rep.env.decl)) if isinstance(st, Equation) \
                     else "premise: " + statement_text(st, rep.env.decl)
                 _PREMISES[(name, key)] = st
                 _PREMISES.setdefault(key, st)

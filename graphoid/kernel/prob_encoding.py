@@ -225,13 +225,13 @@ class SetOracle:
             for name, dom in d.subset_of:
                 subs[name] &= self._iset(dom, env, {})
             need = list(d.index_vars.items()) + sorted(ctx, key=repr)
-            vals: dict = {}
+            vals: dict = {"__n": n}
             ok = True
             for _ in range(30):
-                vals = {}
+                vals = {"__n": n}
                 for t, _dom in need:
                     base = term_parts(t)[0]
-                    if base is not None and base not in vals:
+                    if base is not None and base not in vals and base not in d.ranges.values():
                         vals[base] = rng.randrange(0, n + 2)
                 try:
                     if all(self._tval(t, vals) in self._iset(dom, env, vals) for t, dom in need):
@@ -245,10 +245,12 @@ class SetOracle:
         self._samples[ctx] = out
         return out
 
-    def _tval(self, t, vals):
+    def _tval(self, t, vals, n=None):
         name, off = term_parts(t)
         if name is None:
             return off
+        if name in self.decl.ranges.values() and "__n" in vals:
+            return vals["__n"] + off
         if name not in vals:
             raise KeyError(name)
         return vals[name] + off
@@ -630,6 +632,9 @@ class Encoder:
         if isinstance(t, int):
             return z3.IntVal(t)
         name, off = term_parts(t)
+        rng = next((r for r, sym in self.decl.ranges.items() if sym == name), None)
+        if rng is not None:          # the range's bound n itself
+            return self.bound(rng) + off if off else self.bound(rng)
         if name not in self.itconsts:
             self.itconsts[name] = z3.Int("i_" + re.sub(r"[^A-Za-z0-9_]", "_", name) + ("_%d" % len(self.itconsts)))
         c = self.itconsts[name]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import z3
 
-from ..probability.terms import (Add, Const, Equation, Mul, Prob, Prod, Sum, Term, binder_clash, mul, probs_of,
+from ..probability.terms import (equation_text, Add, Const, Equation, Mul, Prob, Prod, Sum, Term, binder_clash, mul, probs_of,
                                  scalars_of, subst_term, term_text)
 from ..sets import IDiff, IEmpty, IFull, IUpTo, ISingle, Obligation, VarSet, _mk
 from ..statements import CI, Determines, Schema, Semantics
@@ -154,7 +154,7 @@ class ProbabilityRules:
     def _src(self, f) -> str:
         from ..statements import statement_text
         return "premise: " + statement_text(f.statement, self.sets.decl) if not isinstance(f.statement, Equation) \
-            else "premise: equation " + term_text(f.statement.lhs, self.sets.decl) + " = …"
+            else "premise: equation " + equation_text(f.statement, self.sets.decl)
 
     def _link(self, obs, r, what, a, b, just, guards):
         names = [n for n, _p, _s in just]
@@ -351,13 +351,11 @@ class ProbabilityRules:
         # base k = n: F_{D ∩ >n} = ∅ (suffix), F_{D ∩ ≤n} = F_D (prefix)
         pool = Pool(self._oracle())
         pool.add_prob(full)
-        enc_n = enc.bound(enc.range_of(D))
-        top = "_top"
+        top = d.ranges.get(enc.range_of(D), "n")     # the index term n (the range's bound)
         pool.add_prob(U(top) if not prefix else Lo(top))
         pool.add_law(Law("chain rule base: every member of D is at most n", "calc", tuple(pos_T),
                          U(top) if not prefix else Lo(top), ONE if not prefix else full))
         self._saturate(pool, [])
-        enc.itconsts["_top"] = enc_n     # the term _top is n itself
         self._prove(obs, r, what, "chain rule (%s form), induction base k = n" % form, enc, pool, hz(), phi(n, top))
         # step: φ(k+1) ⊢ φ(k), 0 ≤ k < n
         enc = Encoder(d)
@@ -396,7 +394,8 @@ class ProbabilityRules:
         pool = Pool(self._oracle())
         pool.collect(a)
         pool.add_prob(U(0) if not prefix else Lo(0))
-        pool.add_law(Law("chain rule: the induction at k = 0", "calc", tuple(pos_T), U(0) if not prefix else full,
+        # φ(0), the conclusion of the induction above (its base and step were proved)
+        pool.add_law(Law("chain rule: the induction at k = 0", "induction", tuple(pos_T), U(0) if not prefix else full,
                          b if not prefix else mul(Lo(0), b)))
         self._saturate(pool, [])
         self._prove(obs, r, what, "chain rule (%s form) at k = 0" % form, enc, pool, hz(),

@@ -28,6 +28,8 @@ class Instance:
     # -- index sets
     def tval(self, t):
         name, off = term_parts(t)
+        if name is not None and name in self.decl.ranges.values():
+            return self.n + off
         return off if name is None else self.ivals[name] + off
 
     def iset(self, e) -> set:
