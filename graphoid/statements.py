@@ -192,6 +192,9 @@ def statement_text(s, decl=None) -> str:
         return ci_text(s, decl)
     if isinstance(s, Schema):
         return schema_text(s, decl)
+    if type(s).__name__ == "Equation":   # probability equations: graphoid/probability/terms.py
+        from .probability.terms import equation_text
+        return equation_text(s, decl)
     return graph_fact_text(s, decl)
 
 

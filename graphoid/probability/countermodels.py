@@ -23,15 +23,27 @@ class CounterModel:
     omega: dict
     lhs: Fraction
     rhs: Fraction
+    undefined: tuple = ()     # conditionals with a null conditioning event, with the values used
 
     def describe(self, eq_text: str = "") -> str:
         rows = ", ".join("%s: %s" % ("".join(map(str, k)), p) for k, p in sorted(self.inst.table.items()))
         subs = "; ".join("%s = {%s}" % (k, ",".join(map(str, sorted(v)))) for k, v in sorted(self.inst.subsets.items()))
         iv = "; ".join("%s = %s" % kv for kv in sorted(self.inst.ivals.items()))
         at = ", ".join("%s=%s" % (v, self.omega[v]) for v in self.inst.variables)
-        return ("n = %d%s%s; %s\n  P(%s) = {%s}\n  at %s the left side is %s and the right side %s"
-                % (self.inst.n, "; " + subs if subs else "", "; " + iv if iv else "", self.mechanisms,
+        if self.undefined:
+            at += (" (the conditionals %s are undefined there, at some value of a summed variable, and "
+                   "were given the values %s: the equation is claimed for any such values)"
+                   % (", ".join("P(%s | %s)" % (" ".join(S) or "∅", " ".join(T) or "∅") for S, T, _v in self.undefined),
+                      ", ".join(str(v) for _S, _T, v in self.undefined)))
+        return ("%s%s%s; %s\n  P(%s) = {%s}\n  at %s the left side is %s and the right side %s"
+                % ("n = %d" % self.inst.n if self.inst.decl.ranges else "concrete variables",
+                   "; " + subs if subs else "", "; " + iv if iv else "", self.mechanisms,
                    " ".join(self.inst.variables), rows, at, self.lhs, self.rhs))
+
+
+def _junk_by_sets(S, T, omega):
+    """A value for an undefined conditional P(S | T): a function of the sets only (1 or 0)."""
+    return Fraction(len(S) % 2 == 1 and len(T) % 2 == 0)
 
 
 def _instances(decl, rng, n):
@@ -84,16 +96,19 @@ def _random_model(rng, variables):
     return {k: p for k, p in table.items() if p}, text
 
 
-def find_counter_model(env, premises, eq, seconds: float = 3.0, seed: int = 0, guards=None) -> CounterModel | None:
-    """A model satisfying every statement in `premises` and violating `eq`, or None."""
+def find_counter_model(env, premises, eq, seconds: float = 30.0, seed: int = 0, guards=None,
+                       tries_max: int = 3000) -> CounterModel | None:
+    """A model satisfying every statement in `premises` and violating `eq`, or None (after
+    `tries_max` models; the wall-clock limit is only a safety net, so the answer does not depend
+    on the machine's load)."""
     decl = env.decl
     rng = random.Random(seed)
     deadline = time.monotonic() + seconds
-    ns = (2, 1) if decl.ranges else (1,)
+    ns = (2, 3, 2, 1) if decl.ranges else (1,)
     tries = 0
-    while time.monotonic() < deadline and tries < 20000:
+    while time.monotonic() < deadline and tries < tries_max:
         tries += 1
-        n = ns[tries % len(ns)] if tries > 200 else ns[0]
+        n = ns[tries % len(ns)] if tries > 100 else ns[0]
         subs = _instances(decl, rng, n)
         ivals = {}
         inst = Instance(n, subs, ivals, decl)
@@ -113,8 +128,20 @@ def find_counter_model(env, premises, eq, seconds: float = 3.0, seed: int = 0, g
             if not all(inst.holds(p) for p in premises):
                 continue
             bad = inst.equation_violation(eq, guards)
+            undefined = ()
+            if bad is None:
+                # the sides may agree only by the reading 0 of undefined conditionals: try others
+                inst.junk = _junk_by_sets
+                inst._marg = inst._marg
+                bad = inst.equation_violation(eq, guards)
+                if bad is not None:
+                    inst.undefined = set()
+                    inst.value(eq.lhs, bad[0])
+                    inst.value(eq.rhs, bad[0])
+                    undefined = tuple((S, T, _junk_by_sets(S, T, bad[0])) for S, T in sorted(inst.undefined))
+                    inst.undefined = None
         except KeyError:
             continue
         if bad is not None:
-            return CounterModel(inst, text, *bad)
+            return CounterModel(inst, text, *bad, undefined=undefined)
     return None

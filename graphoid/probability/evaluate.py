@@ -23,6 +23,7 @@ class Instance:
     variables: tuple = ()
     table: dict = field(default_factory=dict)      # value tuple (in `variables` order) -> Fraction
     junk: object = None
+    undefined: set | None = None      # conditionals met with a null conditioning event
     _marg: dict = field(default_factory=dict)
 
     # -- index sets
@@ -89,6 +90,8 @@ class Instance:
             S, T = self.names(t.target), self.names(t.given)
             pt = self.prob(T, omega)
             if pt == 0:
+                if self.undefined is not None:
+                    self.undefined.add((S, T))
                 return Fraction(self.junk(S, T, omega)) if self.junk else Fraction(0)
             return self.prob(tuple(set(S) | set(T)), omega) / pt
         if isinstance(t, Sum):
@@ -114,7 +117,10 @@ class Instance:
 
     # -- statements
     def independent(self, x, y, z) -> bool:
-        X, Y, Z = self.names(x), self.names(y), self.names(z)
+        return self.independent_names(self.names(x), self.names(y), self.names(z))
+
+    def independent_names(self, X, Y, Z) -> bool:
+        X, Y, Z = tuple(X), tuple(Y), tuple(Z)
         if not X or not Y:
             return True
         for om in self.assignments():
