@@ -31,6 +31,8 @@ def index_json(e: IndexExpr) -> dict:
         return {"union": [index_json(p) for p in e.parts]}
     if isinstance(e, IEmpty):
         return {"empty": True}
+    if type(e).__name__ == "IUpTo":   # {i : i ≤ term} (C_{>j} = C minus it)
+        return {"upto": e.term}
     raise TypeError("not an index expression: %r" % (e,))
 
 
