@@ -772,8 +772,8 @@ class Encoder:
             return z3.Sum([self.term(f) for f in t.terms])
         if isinstance(t, Prob):
             t = Prob(t.target, t.given)
-            if t.target.is_empty_syntactically():
-                return z3.RealVal(1)
+            if t.target.is_empty_syntactically() and t.given.is_empty_syntactically():
+                return z3.RealVal(1)     # P(∅) = 1; P(∅ | T) = 1 only where P(T) > 0 (a law)
         key, args = self._abstract(t)
         # index terms of a bound variable inside a ∏ body are placeholders (@k): not arguments here
         zargs = [self.iterm(a) for a in args]
