@@ -9,16 +9,28 @@ c ≠ 0 ⇒ u = v, a product of ∏s by induction on the index (base and step se
 chain rule P(F_D | T) = ∏_{j ∈ D} … by induction (base and step separate queries, n never unrolled)."""
 from __future__ import annotations
 
-import z3
-
 from ..probability.terms import (equation_text, Add, Const, Equation, Mul, Prob, Prod, Sum, Term, binder_clash, mul, probs_of,
                                  scalars_of, subst_term, term_text)
 from ..sets import IDiff, IEmpty, IFull, IUpTo, ISingle, Obligation, VarSet, _mk
 from ..statements import CI, Determines, Schema, Semantics
-from .induction import prove_valid
-from .prob_encoding import (Encoder, Law, Mem, NonZero, ONE, Pool, Pos, SetOracle, gen_basic, gen_ci,
-                            gen_determinism, gen_equation, gen_marginalisation, gen_merge, gen_monotone,
-                            gen_product_rule, ctx_hyps, P)
+
+_NAMES = ("Encoder", "Law", "Mem", "NonZero", "ONE", "Pool", "Pos", "SetOracle", "gen_basic", "gen_ci",
+          "gen_determinism", "gen_equation", "gen_marginalisation", "gen_merge", "gen_monotone",
+          "gen_product_rule", "ctx_hyps", "P")
+
+
+def _load():
+    """z3 and the encoding are imported when an equation is first checked, so that scripts without
+    probability equations do not pay for (or need) them."""
+    g = globals()
+    if "z3" in g:
+        return
+    import z3 as _z3
+    from . import prob_encoding as pe
+    from .induction import prove_valid as _pv
+    g["z3"], g["prove_valid"] = _z3, _pv
+    for n in _NAMES:
+        g[n] = getattr(pe, n)
 
 TIMEOUT_MS = 5000
 ROUNDS = 4
@@ -74,6 +86,7 @@ class ProbabilityRules:
         """terms = [T0, …, Tm]; links[i] = [(rule, premise facts, spelling)] justifying T_i = T_{i+1}.
         Every link is checked under the guard of T0 = Tm, so the chain proves T0 = Tm there."""
         r = "equation"
+        _load()
         for t in terms:
             c = binder_clash(t)
             if c:
