@@ -145,7 +145,7 @@ def equation_step(checker, item, t0):
     except RuleError as e:
         msg = str(e)
         link = getattr(e, "failed_link", None)
-        if link is not None and "could not decide" not in msg or (link is not None and "unknown" in msg):
+        if link is not None and ("does not follow" in msg or "could not decide" in msg):
             from .countermodels import find_counter_model
             a, b, prem, guards = link
             cm = find_counter_model(checker.env, prem, Equation(a, b), guards=guards)
