@@ -13,7 +13,6 @@ from .kernel.context import Context, ContextError
 from .report import ProofReport, StepResult
 from .sets import IFull, IName, VarSet
 from .statements import CI, Chained, Determines, NoEdge, Positive, Principle, Schema, ci_text, statement_text
-from .probability.claims import Factorisable
 from .syntax.ast import Item, Script, position, token_name
 from .syntax.parser import GphError, parse_script
 from .syntax.resolve import Env, ResolveError, Resolver
@@ -257,8 +256,6 @@ class Checker:
             if self.env.graph(gname) is None:
                 raise self.err(t.children[0].line, t.children[0].column, "unknown graph %r" % gname)
             return Principle("faithfulness", gname)
-        if d == "factorisable":
-            return Factorisable()
         from .graph_statements import graph_claim
         g = graph_claim(self.env, t, rs)
         if g is not None:
@@ -270,6 +267,9 @@ class Checker:
         if item.label in self.facts or item.label in self.failed or item.label in self.enumerated:
             raise self.err(item.line, item.col, "label (%s) is used twice" % item.label)
         t0 = time.perf_counter()
+        if item.kind == "have_eq":   # probability equations (graphoid/probability/script_steps.py)
+            from .probability.script_steps import equation_step
+            return equation_step(self, item, t0)
         if item.kind in ("assume", "hypothesis"):
             st = self.claim(item)
             prem = [self.lookup(a) for a in item.args]
@@ -313,17 +313,6 @@ class Checker:
                 fact = derived.replay(k, prem, steps, claim)
                 self.expansions[item.label] = "\n".join(
                     "%s by %s" % (statement_text(st.conclusion, self.env.decl), registry.display(st.rule)) for st in steps)
-            elif rule == "factorisation":
-                if not isinstance(claim, Factorisable):
-                    raise self.err(sline, scol, "factorisation proves the claim 'factorisable'")
-                facts = k.factorisation([self.lookup(a) for a in refs], claim)
-                for sub in facts[:-1]:
-                    lab = sub.statement.label if item.label == "22" else "%s.%s" % (item.label, sub.statement.label)
-                    if lab in self.facts:
-                        raise self.err(item.line, item.col, "label (%s) is already used; the factorisation numbers its equations (16)-(21)" % lab)
-                    sub_item = Item("have", item.line, item.col, label=lab, rule="factorisation", text=item.text)
-                    self._record(sub_item, sub, "verified", t0)
-                fact = facts[-1]
             elif rule == "d_separation" and type(claim).__name__ == "NotCI":
                 fact = EXTRA_RULES["d_connection"](self, item, claim, refs)
             elif rule == "d_separation":
@@ -368,7 +357,7 @@ class Checker:
             self.fail(item, self.err(sline, scol, str(e)), e.obligations)
             return
         accepts = getattr(claim, "accepts", None)     # a request the kernel completes (a summary graph)
-        if fact.statement != claim and not isinstance(claim, Factorisable) and not (accepts and accepts(fact.statement)):
+        if fact.statement != claim and not (accepts and accepts(fact.statement)):
             # Only what the line claims may be recorded under its label (auto, replay, derived rules).
             self.fail(item, self.err(sline, scol, "internal check: the rule proved %s, not the statement "
                                      "this line claims; nothing is recorded"

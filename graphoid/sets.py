@@ -2,6 +2,7 @@
 decision of set relations between them: by finite evaluation when concrete, by z3 when symbolic."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -35,6 +36,37 @@ class IName(IndexExpr):
 class ISingle(IndexExpr):
     """{i} for an index variable i, or {k} for a literal k (term is then an int)."""
     term: str | int
+
+
+@dataclass(frozen=True)
+class IUpTo(IndexExpr):
+    """{i in the range : i <= term} for an index term (a variable, `j-1`, `k+1`) or a literal;
+    C_{>j} is A over I_C minus IUpTo(j), X_{<j} is X over IUpTo(j-1)."""
+    term: str | int
+
+
+def term_parts(term: str | int) -> tuple[str | None, int]:
+    """An index term as (variable, offset): 'j-1' -> ('j', -1), 3 -> (None, 3)."""
+    if isinstance(term, int):
+        return None, term
+    m = re.fullmatch(r"(.+?)([+-][0-9]+)?", term)
+    name, off = m.group(1), m.group(2)
+    return name, int(off) if off else 0
+
+
+def make_term(name: str | None, offset: int) -> str | int:
+    if name is None:
+        return offset
+    return name if offset == 0 else "%s%+d" % (name, offset)
+
+
+def shift_term(term: str | int, vars_: dict) -> str | int:
+    """Substitute index variables in an affine term: ('j-1', {j: 'k+1'}) -> 'k'."""
+    name, off = term_parts(term)
+    if name is None or name not in vars_:
+        return term
+    n2, o2 = term_parts(vars_[name])
+    return make_term(n2, o2 + off)
 
 
 @dataclass(frozen=True)
@@ -75,8 +107,8 @@ def iunion(parts: Iterable[IndexExpr]) -> IndexExpr:
 
 
 def index_vars(e: IndexExpr) -> set[str]:
-    if isinstance(e, ISingle) and isinstance(e.term, str):
-        return {e.term}
+    if isinstance(e, (ISingle, IUpTo)) and isinstance(e.term, str):
+        return {term_parts(e.term)[0]}
     if isinstance(e, IDiff):
         return index_vars(e.left) | index_vars(e.right)
     if isinstance(e, IUnion):
@@ -98,8 +130,10 @@ def substitute_index(e: IndexExpr, names: dict[str, IndexExpr], vars_: dict[str,
     """Replace index-subset names and index variables (instantiation of a schema)."""
     if isinstance(e, IName) and e.name in names:
         return names[e.name]
-    if isinstance(e, ISingle) and isinstance(e.term, str) and e.term in vars_:
-        return ISingle(vars_[e.term])
+    if isinstance(e, ISingle) and isinstance(e.term, str) and term_parts(e.term)[0] in vars_:
+        return ISingle(shift_term(e.term, vars_))
+    if isinstance(e, IUpTo) and isinstance(e.term, str) and term_parts(e.term)[0] in vars_:
+        return IUpTo(shift_term(e.term, vars_))
     if isinstance(e, IDiff):
         return idiff(substitute_index(e.left, names, vars_), substitute_index(e.right, names, vars_))
     if isinstance(e, IUnion):
@@ -349,6 +383,9 @@ class SetTheory:
         def ivar(name):
             if isinstance(name, int):
                 return z3.IntVal(name)
+            base, off = term_parts(name)
+            if off:
+                return ivar(base) + off
             if name not in ivars:
                 ivars[name] = z3.Int("·index:" + name)
             return ivars[name]
@@ -365,9 +402,11 @@ class SetTheory:
                     r = range_name
                 return z3.And(pred(e.name)(t), in_range(t, r))
             if isinstance(e, ISingle):
-                if isinstance(e.term, str) and e.term not in self.decl.index_vars:
+                if isinstance(e.term, str) and term_parts(e.term)[0] not in self.decl.index_vars:
                     undeclared.append("index %s" % e.term)
                 return z3.And(t == ivar(e.term), in_range(t, range_name))
+            if isinstance(e, IUpTo):
+                return z3.And(t <= ivar(e.term), in_range(t, range_name))
             if isinstance(e, IDiff):
                 return z3.And(mem(e.left, t, range_name), z3.Not(mem(e.right, t, range_name)))
             if isinstance(e, IUnion):

@@ -94,16 +94,13 @@ class Schema:
 def index_terms(obj) -> set[str]:
     """Every index variable (ISingle term) and index-set name occurring anywhere in a statement:
     families' indices, binder domains, graph facts, determinations. Bound names are removed."""
-    from .sets import IName as _IName, ISingle as _ISingle
+    from .sets import IndexExpr as _IndexExpr, index_names as _names, index_vars as _vars
     out: set[str] = set()
 
     def walk(o):
-        if isinstance(o, _ISingle):
-            if isinstance(o.term, str):
-                out.add(o.term)
-            return
-        if isinstance(o, _IName):
-            out.add(o.name)
+        if isinstance(o, _IndexExpr):      # every variable (j of j-1, <j, {j}) and every set name
+            out.update(_vars(o))
+            out.update(_names(o))
             return
         if isinstance(o, Schema):
             inner = index_terms(o.body)
@@ -176,7 +173,7 @@ class Semantics:
 # ---------------------------------------------------------------------------------------------
 # Plain-text rendering (also the concrete syntax the parser reads back: parse(print(s)) == s)
 
-from .sets import IDiff, IEmpty, IFull, IName, ISingle, IUnion  # noqa: E402
+from .sets import IDiff, IEmpty, IFull, IName, ISingle, IUnion, IUpTo  # noqa: E402
 
 
 def index_src(e: IndexExpr) -> str:
@@ -186,7 +183,11 @@ def index_src(e: IndexExpr) -> str:
         return e.name
     if isinstance(e, ISingle):
         return str(e.term)
+    if isinstance(e, IUpTo):
+        return "≤%s" % e.term
     if isinstance(e, IDiff):
+        if isinstance(e.right, IUpTo):
+            return (">%s" % e.right.term) if isinstance(e.left, IFull) else "%s ∩ >%s" % (_idx_atom(e.left), e.right.term)
         if isinstance(e.left, IFull):
             return "\\" + _idx_atom(e.right)
         return "%s \\setminus %s" % (_idx_atom(e.left), _idx_atom(e.right))
@@ -209,6 +210,8 @@ def _family_term(f: str, e: IndexExpr, decl=None) -> str:
                 continue
             if e == dom:
                 return sub
+            if isinstance(e, IDiff) and e.left == dom and isinstance(e.right, IUpTo):
+                return "%s_{>%s}" % (sub, e.right.term)
             if isinstance(e, IDiff) and e.left == dom:
                 return "%s_{\\%s}" % (sub, _idx_atom(e.right))
             if isinstance(e, ISingle) and isinstance(e.term, str) and decl.index_vars.get(e.term) == dom:
@@ -268,6 +271,9 @@ def statement_text(s, decl=None) -> str:
         return ci_text(s.ci, decl).replace(" ⊥⊥ ", " ⊥̸⊥ ", 1)
     if isinstance(s, Schema):
         return schema_text(s, decl)
+    if type(s).__name__ == "Equation":   # probability equations: graphoid/probability/terms.py
+        from .probability.terms import equation_text
+        return equation_text(s, decl)
     return graph_fact_text(s, decl)
 
 

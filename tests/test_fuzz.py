@@ -137,7 +137,7 @@ def check_invariants(text: str):
             assert s.line >= 1 and s.col >= 1
     if rep.ok and rep.count("verified"):
         # The kernel and the independent rechecker must agree on every accepted script.
-        # Steps whose rule the rechecker does not know yet (factorisation, enumeration; see
+        # Steps whose rule the rechecker does not know yet (enumeration; see
         # docs/trust.md) are rejected by name, with everything resting on them: not a disagreement.
         info, errors = check_certificate(certificate([rep]))
         errors = [e for e in errors if "this checker cannot re-derive it" not in e and "rests on rejected" not in e]

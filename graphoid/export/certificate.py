@@ -30,6 +30,8 @@ def index_json(e: IndexExpr) -> dict:
         return {"union": [index_json(p) for p in e.parts]}
     if isinstance(e, IEmpty):
         return {"empty": True}
+    if type(e).__name__ == "IUpTo":   # {i : i ≤ term} (C_{>j} = C minus it)
+        return {"upto": e.term}
     raise TypeError("not an index expression: %r" % (e,))
 
 
@@ -69,10 +71,9 @@ def statement_json(s) -> dict:
     NotCI = getattr(_st, "NotCI", ())
     if NotCI and isinstance(s, NotCI):   # d-connection: the negation of a d-separation
         return {"type": "dconnection", "ci": ci_json(s.ci)}
-    if type(s).__name__ == "Equation":
-        return {"type": "equation", "label": s.label, "latex": s.latex}
-    if type(s).__name__ == "Factorisable":
-        return {"type": "factorisable"}
+    if type(s).__name__ == "Equation":   # probability equations: graphoid/probability/terms.py
+        from ..probability.terms import equation_json
+        return equation_json(s)
     # Anything else (e.g. a claim only a later rule understands) is carried opaquely; the
     # rechecker rejects rules it does not know, so an opaque statement is never accepted blindly.
     return {"type": "opaque", "text": str(s)}
@@ -159,6 +160,9 @@ def report_certificate(rep) -> dict:
                  "statement": statement_json(fact.statement),
                  "semantics": semantics_json(fact.semantics),
                  "obligations": [obligation_json(o) for o in fact.obligations]}
+        if type(fact.statement).__name__ == "Equation":   # each link's rules and premises, by label
+            from ..probability.terms import equation_json
+            entry["statement"] = equation_json(fact.statement, entry["premises"])
         if step is not None:
             entry["line"] = step.line
         done = frozenset().union(*(getattr(p, "open_cases", frozenset()) for p in fact.premises)) \

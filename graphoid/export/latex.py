@@ -366,11 +366,9 @@ def statement_latex(stmt, decl=None) -> str:
     if hasattr(stmt, "latex") and callable(stmt.latex):   # graph statements (graph_statements.py)
         return stmt.latex(decl)
     kind = type(stmt).__name__
-    if kind == "Equation":
-        return stmt.latex
-    if kind == "Factorisable":
-        from ..probability.factorisation import equation_latex
-        return equation_latex()["22"]
+    if kind == "Equation":   # probability equations (graphoid/probability/terms.py)
+        from ..probability.terms import equation_latex
+        return equation_latex(stmt, decl)
     if kind == "Positive":
         return r"P(%s) > 0" % set_latex(stmt.variables, decl)
     if isinstance(stmt, tuple) and len(stmt) == 3 and stmt[0] == "principle":
@@ -555,6 +553,9 @@ def _steps_body(report) -> list[str]:
                     tex_text(s.evidence), tex_text(s.statement), tag, lab))
             elif s.status == "failed" or s.fact is None:
                 rows.append("  %s %s%s" % (_failure_line(s), tag, lab))
+            elif type(s.fact.statement).__name__ == "Equation" and s.fact.statement.chain:
+                from .latex_equations import equation_rows
+                rows.extend(equation_rows(s, tags, decl, tag, lab))
             else:
                 just = _justification(s, tags)
                 math = statement_latex(s.fact.statement, decl)

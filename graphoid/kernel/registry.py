@@ -61,8 +61,9 @@ _RULES = [
     RuleSpec("instantiate", ("instantiate", "inst"), (1,), "instantiation", "", "instantiate"),
     RuleSpec("generalize", ("generalize", "generalise"), (1,), "generalisation", "", "generalize"),
     RuleSpec("nonadjacent", ("nonadjacent", "non_adjacency", "adjacency"), (1,), "non-adjacency", "", "nonadjacent"),
-    # Step 4 of Theorem 1 as one rule: to be replaced by the probability calculus (issue 10)
-    RuleSpec("factorisation", ("factorisation", "factorization"), (7,), "factorisation", "", "factorisation"),
+    # equations of the probability calculus (`have (16): P(…) = … by product_rule`): each link cites
+    # one of these; kernel/probability.py checks them as z3 obligations generated from the terms
+    RuleSpec("equation", (), (), "probability calculus", "", "", "calculus"),
     RuleSpec("auto", ("auto",), tuple(range(0, 41)), "proof search", "", "", "search"),
     # not citable: how assumed statements are recorded
     RuleSpec("assumption", (), (), "assumption", "", "", "assumed"),

@@ -19,6 +19,7 @@ from .context import Context, ContextError, Declarations
 from .dconnection import DConnectionRules
 from .fact import _MINT, Fact
 from .graph_rules import GraphRules
+from .probability import ProbabilityRules
 from ..graph_statements import GRAPH_STATEMENTS
 from .placeholders import placeholders
 
@@ -35,7 +36,7 @@ class RuleError(Exception):
         self.obligations = tuple(obligations)
 
 
-class Kernel(Declarations, DConnectionRules, GraphRules):
+class Kernel(Declarations, DConnectionRules, GraphRules, ProbabilityRules):
     """Owns the context (every declaration, append-only; see context.py) and the set theory that
     side conditions use. Every Fact it mints records the context it was checked in."""
 
@@ -85,11 +86,6 @@ class Kernel(Declarations, DConnectionRules, GraphRules):
         return cm()
     def _err(self, message: str, obligations=()) -> "RuleError":
         return RuleError(message, obligations)
-
-    def factorisation(self, premises: list[Fact], claim) -> list[Fact]:
-        """Step 4 of Theorem 1 (see kernel/factorisation.py): the Facts for (16)-(22), last (22)."""
-        from .factorisation import factorisation
-        return factorisation(self, premises, claim)
 
     def _txt(self, s: VarSet) -> str:
         return set_text(s, self.sets.decl, braces=True)

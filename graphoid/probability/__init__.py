@@ -1,4 +1,3 @@
-"""Probability expressions and the factorisation step of Theorem 1 (Step 4, eqs (16)-(22)):
-sympy printing, z3 checks for symbolic n, exact counter-models for n = 2."""
-from .factorisation import (PREMISE_NAMES, FactorisationReport, Step, check_factorisation,  # noqa: F401
-                            counter_model, equation_latex, premise_analysis)
+"""Probability terms and equations (terms.py), their script steps (script_steps.py), exact
+evaluation in finite distributions (evaluate.py) and counter-model search (countermodels.py). The
+trusted rules and their z3 encoding are in graphoid/kernel/probability.py and prob_encoding.py."""

@@ -117,6 +117,9 @@ class Theory:
                 raise Reject("malformed index %r" % (v,))
             if isinstance(v, int):
                 return z3.IntVal(v)
+            m = re.fullmatch(r"(.+?)([+-][0-9]+)", v)     # an affine term j-1, k+1
+            if m:
+                return ints.setdefault(m.group(1), z3.Int("·i:" + m.group(1))) + int(m.group(2))
             return ints.setdefault(v, z3.Int("·i:" + v))
 
         def mem(tree, t):
@@ -134,6 +137,9 @@ class Theory:
                 return z3.Or([mem(p, t) for p in v] or [z3.BoolVal(False)])
             if k == "empty":
                 return z3.BoolVal(False)
+            if k == "upto":
+                m = re.fullmatch(r"(.+?)([+-][0-9]+)?", v) if isinstance(v, str) else None
+                return t <= term(v)
             raise Reject("unknown index expression %r" % k)
 
         u = z3.Int("·u")
@@ -539,55 +545,6 @@ def mentioned_vars(st) -> set:
 
 # rule name in the certificate -> (allowed premise counts, function). A new rule is one function and
 # one line here (see docs/trust.md for the ones still to come).
-def factorisation(ctx, st, P):
-    """Step 4 of Theorem 1, one equation: every obligation carries the SMT-LIB query (axioms z3 used
-    and the negated equation) and must be unsat again here. What this does not re-derive: that the
-    query encodes the printed equation and the cited premises (see docs/trust.md)."""
-    need(st.get("type") in ("equation", "factorisable"), "a factorisation step states an equation")
-    obs = ctx.current.get("obligations") or []
-    queries = [o.get("query") for o in obs if o.get("method") == "z3"]
-    need(queries and all(isinstance(q, str) and q for q in queries), "a factorisation step must carry its z3 queries")
-    for q in queries:
-        sol = z3.Solver(ctx=z3.Context())   # a fresh context: queries define the same functions
-        sol.set(timeout=60000)
-        sol.from_string(q)
-        need(sol.check() == z3.unsat, "a z3 query of the factorisation is not unsat here")
-    # every premise a query relies on must be cited, as a statement of the right kind
-    kinds = {"12": "ci", "13": "ci", "lambda_indep_X": "ci", "14": "schema", "15": "schema", "det": "determines"}
-    cited = [pst.get("type") for pst, _, _ in P]
-    used = set()
-    for q in queries:
-        used |= set(re.findall(r"\|premise:([A-Za-z0-9_]+)\|", q))
-    for name in used:
-        need(name in kinds, "a factorisation query relies on an unknown premise %r" % name)
-    for kind in set(kinds.values()):   # one cited premise of the right kind for each premise used
-        n_used = sum(1 for name in used if kinds[name] == kind)
-        need(cited.count(kind) >= n_used, "the queries rely on %d premise(s) of kind %s; the step cites %d"
-             % (n_used, kind, cited.count(kind)))
-    need("positive" in cited, "a factorisation step must cite the positivity assumption")
-    # the chain of equalities (16) = (17) = (18) …: each equation rests on the ones before it
-    label = "22" if st.get("type") == "factorisable" else st.get("label")
-    need(str(ctx.current.get("rule", "")).startswith("factorisation (%s): " % label),
-         "the rule names equation (%s)" % label)
-    eqs = {pst.get("label") for pst, _, _ in P if pst.get("type") == "equation"}
-    for d in {"17": ["16"], "18": ["17"], "19": ["18"], "20": ["19"], "22": ["18", "19", "20", "21"]}.get(label, []):
-        need(d in eqs, "equation (%s) rests on (%s), which the step does not cite" % (label, d))
-    need(sum(1 for c in cited if c == "ci") >= sum(1 for q in set(re.findall(r"\|premise:(12|13|lambda_indep_X)\|", " ".join(queries)))),
-         "a factorisation step cites fewer c.i. premises than its queries use")
-    graphs = set()
-    for pst, psem, plab in P:
-        body = pst["body"] if pst.get("type") == "schema" else pst
-        need(body.get("type") in ("ci", "determines", "positive", "equation"),
-             "premise (%s) is not a c.i. statement, determinism, positivity or an earlier equation" % plab)
-        if psem is not None:
-            need(psem.get("kind") == "prob" and not psem.get("gaussian"), "premise (%s) is not probabilistic" % plab)
-            if psem.get("graph"):
-                graphs.add(psem["graph"])
-    need(len(graphs) <= 1, "the premises are about different graphs")
-    return sem("prob", graphs.pop() if graphs else None,
-               any(psem.get("positive") for _, psem, _ in P if psem))
-
-
 RULES = {
     # keyed by the rules' stable ids (a test checks they equal the kernel registry's)
     "symmetry": ((1,), symmetry), "decomposition": ((1,), decomposition), "weak_union": ((1,), weak_union),
@@ -596,7 +553,6 @@ RULES = {
     "d_separation": ((0,), d_separation), "d_connection": ((0,), d_connection), "nonadjacent": ((1,), nonadjacency),
     "markov": ((1,), markov), "faithfulness": ((2,), faithfulness),
     "instantiate": ((1,), instantiation), "generalize": ((1,), generalisation),
-    "factorisation (n)": (tuple(range(1, 12)), factorisation),
 }
 from .graph_rules import GRAPH_RULES, GRAPH_TYPES  # noqa: E402  (graph rules: recheck/graph_rules.py)
 _GRAPH_IDS = {"link narrowing": "link_narrowing", "short active path": "short_active_path",
@@ -653,7 +609,7 @@ class FileCheck:
             for p_, q_ in (("x", "y"), ("x", "z"), ("y", "z")):
                 self.th.relation("disjoint", body["ci"][p_], body["ci"][q_], "%s and %s are disjoint" % (p_.upper(), q_.upper()), binders)
         need(body.get("type") in ("ci", "noedge", "chained", "determines", "principle", "positive", "equation",
-                                  "factorisable", "dconnection") + GRAPH_TYPES,
+                                  "dconnection") + GRAPH_TYPES,
              "unknown statement type %r" % body.get("type"))
 
     def step(self, s: dict):
@@ -683,10 +639,13 @@ class FileCheck:
                 opened = {lab}
         else:
             need(kind == "verified", "unknown step kind %r" % (kind,))
-            m = re.match(r"factorisation \((\d+)\): ", rule) if isinstance(rule, str) else None
-            base_rule = "factorisation (n)" if m else rule
-            need(base_rule in RULES, "unknown rule %r: this checker cannot re-derive it" % (rule,))
-            arity, fn = RULES[base_rule]
+            base_rule = "equation" if isinstance(rule, str) and rule.startswith("equation: ") else rule
+            if base_rule == "equation":   # probability equations: recheck/probability.py
+                from .probability import equation
+                arity, fn = tuple(range(0, 64)), equation
+            else:
+                need(base_rule in RULES, "unknown rule %r: this checker cannot re-derive it" % (rule,))
+                arity, fn = RULES[base_rule]
             need(len(prem) in arity, "%s takes %s premises, %d given" % (rule, arity, len(prem)))
             need(not s.get("discharged") or rule == "weak_transitivity", "only a proof by cases discharges cases")
             P = [(self.statements[p], self.semantics[p], p) for p in prem]

@@ -195,5 +195,7 @@ def items_from_tree(tree: Tree, file: str, text: str):
             yield Item(k, line, col, label=_label(lab), statement=stmt, rule=str(rule_tok),
                        rule_line=rule_tok.line, rule_col=rule_tok.column, args=tuple(args), text=src,
                        check=opt)
+        elif k == "have_eq":   # an equation or chain of equations (graphoid/probability/script_steps.py)
+            yield Item(k, line, col, label=_label(t.children[0]), statement=t, rule="equation", text=src)
         else:  # pragma: no cover - grammar and AST are kept in step by tests
             raise ValueError("unknown item %s" % k)

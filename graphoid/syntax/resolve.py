@@ -119,6 +119,8 @@ class Resolver:
             return IDiff(self.index(t.children[0], domain), self.index(t.children[2], domain))
         if k == "idx_empty":
             return IEmpty()
+        if k in ("idx_above", "idx_below", "idx_offset"):
+            return self._index_order(t, domain)
         if k == "vname":
             line, col = position(t)
             return self._index_atom(token_name(t.children[0]), line, col)
@@ -126,6 +128,39 @@ class Resolver:
             return self.index(t.children[0], domain)
         line, col = position(t)
         raise ResolveError("not an index expression", line, col)
+
+    def index_term(self, t):
+        """An index term: a variable, a literal, or j-1 / j+1."""
+        from ..sets import make_term
+        if isinstance(t, Token):
+            return int(t) if str(t).isdigit() else token_name(t)
+        if t.data == "idx_number":
+            return int(t.children[0])
+        if t.data == "idx_offset":
+            base = self.index_term(t.children[0])
+            k = int(t.children[2]) * (-1 if str(t.children[1]) == "-" else 1)
+            if isinstance(base, int):
+                return base + k
+            return make_term(base, k)
+        line, col = position(t)
+        name = self.idx_name(t)
+        e = self._index_atom(name, line, col)
+        if not isinstance(e, ISingle):
+            raise ResolveError("%s is not a single index" % name, line, col)
+        return e.term
+
+    def _index_order(self, t, domain):
+        """C_{>j} (members of C's index set after j), X_{<j}, X_{j-1}."""
+        from ..sets import IUpTo, make_term, term_parts
+        whole = domain if domain is not None else IFull(self._range())
+        if t.data == "idx_offset":
+            return ISingle(self.index_term(t))
+        term = self.index_term(t.children[1])
+        if t.data == "idx_above":
+            return IDiff(whole, IUpTo(term))
+        name, off = term_parts(term)
+        below = IUpTo(make_term(name, off - 1))
+        return below if isinstance(whole, IFull) else IDiff(whole, IDiff(IFull(self._range()), below))
 
     def _range(self) -> str:
         rs = list(self.env.decl.ranges)
