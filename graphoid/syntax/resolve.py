@@ -112,7 +112,7 @@ class Resolver:
             return ISingle(int(t.children[0]))
         if k == "idx_complement":
             inner = self.index(t.children[1], domain)
-            return IDiff(domain if domain is not None else IFull(self._range()), inner)
+            return IDiff(domain if domain is not None else IFull(self._range(inner, t)), inner)
         if k == "idx_union":
             return iunion((self.index(t.children[0], domain), self.index(t.children[2], domain)))
         if k == "idx_diff":
@@ -152,7 +152,7 @@ class Resolver:
     def _index_order(self, t, domain):
         """C_{>j} (members of C's index set after j), X_{<j}, X_{j-1}."""
         from ..sets import IUpTo, make_term, term_parts
-        whole = domain if domain is not None else IFull(self._range())
+        whole = domain if domain is not None else IFull(self._range(None, t))
         if t.data == "idx_offset":
             return ISingle(self.index_term(t))
         term = self.index_term(t.children[1])
@@ -160,11 +160,24 @@ class Resolver:
             return IDiff(whole, IUpTo(term))
         name, off = term_parts(term)
         below = IUpTo(make_term(name, off - 1))
-        return below if isinstance(whole, IFull) else IDiff(whole, IDiff(IFull(self._range()), below))
+        return below if isinstance(whole, IFull) else IDiff(whole, IDiff(IFull(self._range(whole, t)), below))
 
-    def _range(self) -> str:
-        rs = list(self.env.decl.ranges)
-        return rs[0] if rs else "I"
+    def _range(self, inner=None, t=None) -> str:
+        """The index range a complement \\x is taken in: the range x lies in, or the only declared
+        range. There is no default range: anything else is an error that says so."""
+        d = self.env.decl
+        if inner is not None:
+            r = SetTheory(d).range_of(inner)
+            if r is not None:
+                return r
+        rs = list(d.ranges)
+        if len(rs) == 1:
+            return rs[0]
+        line, col = position(t) if t is not None else (0, 0)
+        if not rs:
+            raise ResolveError("a complement needs a declared index range (index I = 1..n)", line, col)
+        raise ResolveError("in which index range is this complement taken (%s)? write it as a difference, "
+                           "e.g. %s \\setminus …" % (", ".join(rs), rs[0]), line, col)
 
     def _index_atom(self, name: str, line: int, col: int):
         d = self.env.decl
