@@ -242,42 +242,71 @@ def _prove_in_graph(args, premises, goal) -> int:
 
 
 def models_main(args) -> int:
-    from .models import count_structures, enumerate_structures, structure_text
+    """Count closed structures by exact #SAT (Ganak) or list them from a SAT solver, streamed."""
+    from .count import MAX_COUNT_VARS, CountTimeout, axiom_cnf, ganak_count, enumerate_structures
+    from .models import structure_text
     n = args.vars
-    if n < 2 or n > 6:
-        print("graphoid: error: --vars must be between 2 and 6 (the number of structures explodes beyond)", file=sys.stderr)
+    if n < 2 or n > MAX_COUNT_VARS:
+        print("graphoid: error: --vars must be between 2 and %d (the number of structures explodes beyond)"
+              % MAX_COUNT_VARS, file=sys.stderr)
         return EXIT_USAGE
+    cnf = axiom_cnf(n, args.axioms)
+    if getattr(args, "dimacs", None):
+        try:
+            with open(args.dimacs, "w", encoding="utf-8") as fh:
+                fh.write(cnf.dimacs())
+        except OSError as e:
+            print("graphoid: error: cannot write %s: %s" % (args.dimacs, e.strerror), file=sys.stderr)
+            return EXIT_USAGE
+    show = sys.stderr.isatty() or bool(os.environ.get("GRAPHOID_PROGRESS"))
     names = [chr(ord("A") + i) for i in range(n)]
-    bar = _Progress(sys.stderr) if sys.stderr.isatty() or os.environ.get("GRAPHOID_PROGRESS") else None
+    t0 = time.monotonic()
     if args.count:
-        c = count_structures(n, args.axioms, progress=bar)
-        if bar:
-            bar.done()
+        # Ganak reports no progress, so the display says what is known: the time spent, nothing more.
+        tick = _Elapsed(sys.stderr, "counting %s structures on %d variables by exact #SAT (Ganak; "
+                        "%d variables, %d clauses); it gives no progress estimate"
+                        % (args.axioms, n, cnf.num_vars, len(cnf.clauses))) if show else None
+        try:
+            c = ganak_count(cnf, timeout=getattr(args, "timeout", None), tick=tick)
+        except CountTimeout as e:
+            if tick:
+                tick.done()
+            print("unknown: %s" % e)
+            return EXIT_UNKNOWN
+        if tick:
+            tick.done()
         print("%d %s structures on %d variables" % (c, args.axioms, n))
         return EXIT_OK
+    deadline = None if getattr(args, "timeout", None) is None else t0 + args.timeout
     k = 0
-    for s in enumerate_structures(n, args.axioms, progress=bar):
+    for s in enumerate_structures(n, args.axioms):
         k += 1
         print("%d: %s" % (k, structure_text(s, names)))
-    if bar:
-        bar.done()
+        if show and k % 1000 == 0:
+            sys.stderr.write("\r%d listed so far (%.1f s)" % (k, time.monotonic() - t0))
+            sys.stderr.flush()
+        if deadline is not None and time.monotonic() > deadline:
+            if show:
+                sys.stderr.write("\n")
+            print("unknown: listed %d %s structures on %d variables before the %g s budget ran out"
+                  % (k, args.axioms, n, args.timeout))
+            return EXIT_UNKNOWN
+    if show:
+        sys.stderr.write("\r%d listed (%.1f s)\n" % (k, time.monotonic() - t0))
     print("%d %s structures on %d variables" % (k, args.axioms, n))
     return EXIT_OK
 
 
-class _Progress:
-    def __init__(self, stream):
-        self.stream = stream
-        self.last = 0.0
+class _Elapsed:
+    """A one-line status showing only what is true: what runs, and for how long it has run."""
 
-    def __call__(self, found, fraction):
-        now = time.monotonic()
-        if now - self.last < 0.2:
-            return
-        self.last = now
-        width = 30
-        filled = int(width * max(0.0, min(1.0, fraction)))
-        self.stream.write("\r[%s%s] %5.1f%%  %d found" % ("#" * filled, "." * (width - filled), 100 * fraction, found))
+    def __init__(self, stream, what):
+        self.stream, self.what = stream, what
+        self.stream.write(what + "\n")
+        self.stream.flush()
+
+    def __call__(self, elapsed):
+        self.stream.write("\r  %.0f s elapsed" % elapsed)
         self.stream.flush()
 
     def done(self):
