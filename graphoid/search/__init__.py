@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from .closure import AXIOMS, Budget, implies
 from .derivation import Builder, CaseSplit, Step, to_steps
 from .statements import Names, chain, unpack
-from . import witness as _witness
 
 __all__ = ["decide", "Result", "Step", "CaseSplit", "AXIOMS"]
 
@@ -144,6 +143,7 @@ def decide(premises, goal, variables=None, axioms: str = "semigraphoid", budget_
     res._atoms, res._names = frozenset(atoms), names
     res.missing = [_atom_stmt(names, a) for a in chain(*G) if a not in atoms]
     if witnesses:
+        from . import witness as _witness      # networkx: imported only when a witness is wanted
         share = min(1.0, max(budget_s / 10, 0.1))   # witnesses are extras: keep them cheap
         now = time.monotonic()
         res.dag_witness = _witness.find_dag(premises, goal, names.names, atoms,

@@ -7,10 +7,8 @@ import os
 import sys
 import time
 
-from ..kernel import Kernel, RuleError
-from ..statements import CI, ci_text
-from ..syntax.parser import GphError, parse_query_tree
-from ..syntax.resolve import Env, ResolveError, Resolver
+# The kernel, the parser and the resolver are imported by the functions that use them, so that
+# `graphoid models` starts without them.
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 AXIOM_SEMANTICS = {
@@ -26,6 +24,9 @@ class QueryError(Exception):
 
 def parse_query(text: str):
     """'P1, P2 ⊢ G' → ([CI...], CI, variables). Juxtaposed single letters are separate variables."""
+    from ..statements import ci_text
+    from ..syntax.parser import parse_query_tree
+    from ..syntax.resolve import Env, Resolver
     tree = parse_query_tree(text)
     env = Env(implicit=True)
     rs = Resolver(env)
@@ -61,6 +62,7 @@ def _label(i: int) -> str:
 
 def derivation_script(premises, goal, derivation, variables, dsep_graph=None) -> str | None:
     """The derivation as a .gph script (None if it has a case split, which scripts cannot express)."""
+    from ..statements import CI, ci_text
     from .derivation import CaseSplit
     if any(isinstance(it, CaseSplit) for it in derivation):
         return None
@@ -99,6 +101,10 @@ def _graph_from_arg(arg: str):
 
 
 def prove_main(args) -> int:
+    from ..kernel import Kernel, RuleError
+    from ..syntax.parser import GphError
+    from ..syntax.resolve import ResolveError
+    from .replay import replay
     t0 = time.perf_counter()
     try:
         premises, goal, variables = parse_query(args.query)
@@ -202,6 +208,8 @@ def _print_text(out: dict, res) -> None:
 
 def _prove_in_graph(args, premises, goal) -> int:
     """d-separation in one DAG: the goal is read off the graph by the kernel."""
+    from ..kernel import Kernel, RuleError
+    from ..statements import ci_text
     from ..statements import CI as _CI
     g = _graph_from_arg(args.graph)
     k = Kernel()
@@ -313,5 +321,3 @@ class _Elapsed:
         self.stream.write("\n")
         self.stream.flush()
 
-
-from .replay import replay  # noqa: E402  (after the helpers it uses are defined)
