@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from graphoid.search import CaseSplit, Step, decide
 from graphoid.search.models import count_structures, enumerate_structures
@@ -34,9 +35,9 @@ def check_rule(rule, prems, concl):
     if rule == "symmetry":
         (p,) = prems
         return p == (Y, X, Z)
-    if rule == "decomposition":          # (X⊥YW|Z) → (X⊥Y|Z)
+    if rule == "decomposition":          # (X⊥YW|Z) → (X⊥Y|Z); W = ∅ restates a premise
         (p,) = prems
-        return p[0] == X and p[2] == Z and Y < p[1]
+        return p[0] == X and p[2] == Z and Y <= p[1]
     if rule == "weak_union":             # (X⊥YW|Z) → (X⊥Y|ZW)
         (p,) = prems
         W = Z - p[2]
@@ -446,3 +447,50 @@ def test_replay_rejects_corrupted_derivations():
             replay(prem, bad, S("A", "B"), "semigraphoid")
     with pytest.raises(AssertionError):
         replay(prem, steps[:1], S("A", "B"), "semigraphoid")      # goal never reached
+
+
+# ---------------------------------------------------------------- the goal is among the premises
+
+@st.composite
+def _stmt(draw, names):
+    """A random statement: one variable on each side, each other one on a side, in the condition or nowhere."""
+    x = draw(st.sampled_from(names))
+    y = draw(st.sampled_from([v for v in names if v != x]))
+    rest = [v for v in names if v not in (x, y)]
+    roles = draw(st.lists(st.sampled_from("nzxy"), min_size=len(rest), max_size=len(rest)))
+    X = f([x] + [v for v, r in zip(rest, roles) if r == "x"])
+    Y = f([y] + [v for v, r in zip(rest, roles) if r == "y"])
+    return (X, Y, f(v for v, r in zip(rest, roles) if r == "z"))
+
+
+@st.composite
+def _goal_among_premises(draw):
+    names = _names(draw(st.integers(2, 6)))
+    prem = draw(st.lists(_stmt(names), min_size=1, max_size=4))
+    X, Y, Z = draw(st.sampled_from(prem))
+    goal = (Y, X, Z) if draw(st.booleans()) else (X, Y, Z)
+    return names, prem, goal, draw(st.sampled_from(["semigraphoid", "graphoid", "gaussoid"]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(_goal_among_premises())
+def test_goal_among_premises_is_proved_in_one_kernel_checked_step(problem):
+    from graphoid.kernel import Kernel
+    from graphoid.search.replay import replay as kernel_replay
+    from graphoid.statements import CI
+    names, prem, goal, axioms = problem
+    res = decide(prem, goal, names, axioms=axioms, witnesses=False)
+    assert res.status == "proved"
+    assert len(res.derivation) == 1 and isinstance(res.derivation[0], Step)
+    assert res.derivation[0].conclusion == goal
+    assert replay(prem, res.derivation, goal, axioms) == 1          # the paper's forms, test-owned
+    k = Kernel()
+    fact = kernel_replay(k, [k.assume(CI.of(*p)) for p in prem], res.derivation, CI.of(*goal))
+    assert fact.statement == CI.of(*goal) and not fact.open_cases
+
+
+def test_issue_identical_goal_is_proved_through_the_api():
+    import graphoid
+    for q in ("(A ⊥ B | C), (A ⊥ D) ⊢ (A ⊥ B | C)", "(A ⊥ B | C), (A ⊥ D) ⊢ (B ⊥ A | C)"):
+        res = graphoid.prove(q)
+        assert res.status == "proved" and res.fact is not None and len(res.derivation) == 1

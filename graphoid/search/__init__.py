@@ -137,6 +137,10 @@ def decide(premises, goal, variables=None, axioms: str = "semigraphoid", budget_
         b.case_split(out, G)
         res.status = "proved"
         res.derivation = to_steps(b, len(P), G, names)
+        if not res.derivation:
+            # The goal is one of the premises: restate it in one step, decomposition with W = ∅,
+            # (X ⊥ Y | Z) ⇒ (X ⊥ Y | Z), so that the kernel mints the goal as a fact of its own.
+            res.derivation = [Step("decomposition", (P.index(G),), names.stmt(G))]
         return res
     atoms = set(out.just)
     res.status = "refuted"

@@ -140,7 +140,8 @@ def prove_main(args) -> int:
         facts = [k.assume(p) for p in premises]
         try:
             fact = replay(k, facts, res.derivation, goal)
-            out["kernel"] = "re-checked %d steps" % _count_steps(res.derivation)
+            nsteps = _count_steps(res.derivation)
+            out["kernel"] = "re-checked %d step%s" % (nsteps, "" if nsteps == 1 else "s")
             out["semantics_of_result"] = fact.semantics.describe()
         except RuleError as e:
             res.status = "unknown"
