@@ -494,3 +494,59 @@ def test_issue_identical_goal_is_proved_through_the_api():
     for q in ("(A ⊥ B | C), (A ⊥ D) ⊢ (A ⊥ B | C)", "(A ⊥ B | C), (A ⊥ D) ⊢ (B ⊥ A | C)"):
         res = graphoid.prove(q)
         assert res.status == "proved" and res.fact is not None and len(res.derivation) == 1
+
+
+# ---------------------------------------------------------------- budgets that hold
+
+WIDE = [(f("ABCDEFGHIJK"), f("LMNOPQRSTUV"), f()), (f("W"), f("A"), f("B"))]   # 11·11·2^20 components
+
+
+@pytest.mark.parametrize("axioms", ["semigraphoid", "gaussoid"])
+def test_wide_premise_answers_unknown_within_the_time_budget(axioms):
+    r = decide(WIDE, S("A", "W"), axioms=axioms, budget_s=0.5)
+    assert r.status == "unknown" and "time budget" in r.reason and "elementary statements" in r.reason
+    assert r.derivation is None and r.structure is None
+
+
+def test_wide_premise_answers_unknown_within_the_memory_budget():
+    r = decide([(f("ABCDEFGHIJ"), f("KLMNOPQRST"), f())], S("A", "U"), list("ABCDEFGHIJKLMNOPQRSTU"),
+               budget_s=600, memory_mb=16)
+    assert r.status == "unknown" and "memory budget of 16 MB" in r.reason, r.reason
+
+
+def test_a_budget_that_suffices_still_answers():
+    from graphoid.search.closure import Budget, Limits, implies
+    from graphoid.search.statements import Names
+    names = Names(list("ABCDE"))
+    P = [names.triple(S("A", "BC", "D")), names.triple(S("A", "E", "BCD"))]
+    status, _ = implies(P, names.triple(S("A", "E", "D")), 5, limits=Limits(None, 4096))
+    assert status == "proved"
+    with pytest.raises(Budget):
+        implies(P, names.triple(S("A", "E", "D")), 5, limits=Limits(0.0, None))
+
+
+def test_incremental_weak_transitivity_agrees_with_a_full_scan():
+    """After saturation the recorded instances find an open weak-transitivity split iff a rescan does."""
+    from graphoid.search.closure import Closure
+    from graphoid.search.statements import Names, components
+    rng = random.Random(17)
+    names = _names(5)
+    nm = Names(names)
+    seen_open = seen_closed = 0
+    for _ in range(150):
+        cl = Closure(5, "gaussoid")
+        for p in [rand_stmt(rng, names) for _ in range(rng.randint(1, 3))]:
+            for a in components(*nm.triple(p)):
+                cl.add(a, ("premise", 0))
+        cl.run()
+        inc, scan = cl.weak_transitivity_open(), cl.weak_transitivity_open_scan()
+        assert (inc is None) == (scan is None)
+        if inc is not None:
+            i, j, k, L = inc
+            from graphoid.search.statements import atom
+            assert atom(i, j, L) in cl.just and atom(i, j, L | 1 << k) in cl.just
+            assert atom(i, k, L) not in cl.just and atom(j, k, L) not in cl.just
+            seen_open += 1
+        else:
+            seen_closed += 1
+    assert seen_open and seen_closed

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from .closure import AXIOMS, Budget, implies
+from .closure import AXIOMS, DEFAULT_MEMORY_MB, Budget, Limits, implies
 from .derivation import Builder, CaseSplit, Step, to_steps
 from .statements import Names, chain, unpack
 
@@ -102,7 +102,7 @@ def _render_steps(items, nxt, lines, indent):
 
 
 def decide(premises, goal, variables=None, axioms: str = "semigraphoid", budget_s: float = 10.0,
-           witnesses: bool = True) -> Result:
+           witnesses: bool = True, memory_mb: float | None = DEFAULT_MEMORY_MB) -> Result:
     """Decide premises ⊨ goal; statements are (X, Y, Z) triples of name sets.
 
     proved: .derivation replays with the named rules; refuted: .structure is a closed c.i. structure with
@@ -127,16 +127,23 @@ def decide(premises, goal, variables=None, axioms: str = "semigraphoid", budget_
     P = [names.triple(p) for p in premises]
     G = names.triple(goal)
     res = Result("unknown", premises, goal, list(variables), axioms)
+    limits = Limits(deadline, memory_mb, budget_s)
     try:
-        status, out = implies(P, G, len(names), axioms, deadline)
-    except Budget:
-        res.reason = f"time budget of {budget_s:g} s exhausted"
+        status, out = implies(P, G, len(names), axioms, limits=limits)
+        if status == "proved":
+            b = Builder(P, names, out.closure.just, limits)
+            b.case_split(out, G)
+            derivation = to_steps(b, len(P), G, names)
+    except Budget as e:
+        res.reason = str(e)
+        return res
+    except MemoryError:     # the process ran out before the budget noticed: still an answer, unknown
+        res.reason = ("out of memory after building %s elementary statements (memory budget %s)"
+                      % (format(limits.size, ","), "none" if memory_mb is None else "%g MB" % memory_mb))
         return res
     if status == "proved":
-        b = Builder(P, names, out.closure.just)
-        b.case_split(out, G)
         res.status = "proved"
-        res.derivation = to_steps(b, len(P), G, names)
+        res.derivation = derivation
         if not res.derivation:
             # The goal is one of the premises: restate it in one step, decomposition with W = ∅,
             # (X ⊥ Y | Z) ⇒ (X ⊥ Y | Z), so that the kernel mints the goal as a fact of its own.

@@ -114,7 +114,7 @@ def prove_main(args) -> int:
     except (ResolveError, QueryError) as e:
         print("graphoid: error: %s" % e, file=sys.stderr)
         return EXIT_USAGE
-    if args.timeout <= 0:
+    if not args.timeout > 0:     # also refuses nan (the parser already does, for the command line)
         print("graphoid: error: --timeout must be positive", file=sys.stderr)
         return EXIT_USAGE
     if args.graph:
@@ -124,9 +124,11 @@ def prove_main(args) -> int:
             print("graphoid: error: %s" % e, file=sys.stderr)
             return EXIT_USAGE
     from . import decide
+    from .closure import DEFAULT_MEMORY_MB
     triples = [c.triple() for c in premises]
     try:
-        res = decide(triples, goal.triple(), variables, axioms=args.axioms, budget_s=args.timeout)
+        res = decide(triples, goal.triple(), variables, axioms=args.axioms, budget_s=args.timeout,
+                     memory_mb=getattr(args, "memory", None) or DEFAULT_MEMORY_MB)
     except ValueError as e:
         print("graphoid: error: %s" % e, file=sys.stderr)
         return EXIT_USAGE
