@@ -108,7 +108,8 @@ def cmd_latex(args) -> int:
 
 MAX_TIMEOUT_S = 7 * 24 * 3600.0      # a week: anything longer is a typo, not a budget
 MAX_MEMORY_MB = 1 << 20              # 1 TB
-DEFAULT_MEMORY_MB = 2048
+DEFAULT_MEMORY_MB = 2048             # prove: the search's own structures
+DEFAULT_COUNT_MEMORY_MB = 8192       # models --count: Ganak's component cache (5-semigraphoids need ~3 GB)
 
 
 def _seconds(text: str) -> float:
@@ -182,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--list", action="store_true")
     m.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                    help="give up (exit 3) when counting takes longer (default: no limit)")
+    m.add_argument("--memory", type=_megabytes, default=DEFAULT_COUNT_MEMORY_MB, metavar="MB",
+                   help="give up (exit 3) when counting grows memory past this (default %d MB)"
+                   % DEFAULT_COUNT_MEMORY_MB)
     m.add_argument("--dimacs", metavar="OUT.cnf", help="also write the axiom CNF in DIMACS form")
     m.set_defaults(func=_delegate("graphoid.search.cli", "models_main"))
 

@@ -141,3 +141,12 @@ def test_cli_rejects_bad_budgets(capsys):
         assert main(["prove", "(A ⊥ B) ⊢ (B ⊥ A)", "--memory=" + value]) == 2, value
         err = capsys.readouterr().err
         assert "Traceback" not in err and "--memory" in err
+
+
+def test_count_memory_budget_answers_unknown():
+    """Run in a child process: an abandoned count keeps its thread until the process exits."""
+    code = ("from graphoid.search.count import count_structures, CountTimeout\n"
+            "try:\n    print(count_structures(5, 'gaussoid', memory_mb=1))\n"
+            "except CountTimeout as e:\n    print('unknown:', e)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and r.stdout.startswith("unknown:") and "memory budget of 1 MB" in r.stdout, r.stdout

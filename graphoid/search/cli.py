@@ -278,7 +278,8 @@ def models_main(args) -> int:
                         "%d variables, %d clauses); it gives no progress estimate"
                         % (args.axioms, n, cnf.num_vars, len(cnf.clauses))) if show else None
         try:
-            c = ganak_count(cnf, timeout=getattr(args, "timeout", None), tick=tick)
+            c = ganak_count(cnf, timeout=getattr(args, "timeout", None), tick=tick,
+                            memory_mb=getattr(args, "memory", None))
         except CountTimeout as e:
             if tick:
                 tick.done()

@@ -106,23 +106,27 @@ def axiom_cnf(n: int, axioms: str = "semigraphoid") -> AxiomCNF:
 
 
 class CountTimeout(Exception):
-    """The model counter did not finish within the time budget."""
+    """The model counter did not finish within the time or the memory budget."""
 
 
 def ganak_count(cnf: AxiomCNF, timeout: float | None = None,
-                tick: Callable[[float], None] | None = None) -> int:
+                tick: Callable[[float], None] | None = None, memory_mb: float | None = None) -> int:
     """Exact number of models of cnf by Ganak.
 
     Ganak gives no progress estimate, so tick(elapsed_seconds) is all a caller can show. The count runs
-    in a worker thread (pyganak releases the GIL), which lets the caller keep a time budget; on timeout
-    CountTimeout is raised and the worker is abandoned (a daemon thread: it dies with the process).
+    in a worker thread (pyganak releases the GIL), which lets the caller keep a time budget and watch the
+    process's memory (growth of resident memory over memory_mb); when either is spent CountTimeout is
+    raised and the worker is abandoned (a daemon thread: it dies with the process, so callers that go on
+    running should not rely on this for anything but a command-line exit).
     """
     import pyganak
     c = pyganak.Counter()
     c.new_vars(cnf.num_vars)
     c.add_clauses(cnf.clauses)
-    if timeout is None and tick is None:
+    if timeout is None and tick is None and memory_mb is None:
         return c.count()
+    from .closure import Limits
+    limits = Limits(None, memory_mb)
     box: dict = {}
 
     def work():
@@ -141,6 +145,11 @@ def ganak_count(cnf: AxiomCNF, timeout: float | None = None,
         elapsed = time.monotonic() - start
         if timeout is not None and elapsed > timeout:
             raise CountTimeout(f"the model counter did not finish within {timeout:g} s")
+        if memory_mb is not None:
+            mb = limits.grown_mb(0)
+            if mb > memory_mb:
+                raise CountTimeout(f"the model counter grew by {mb:.1f} MB, past the memory budget of "
+                                   f"{memory_mb:g} MB, after {elapsed:.1f} s")
         if tick is not None:
             tick(elapsed)
     if "error" in box:
@@ -149,9 +158,9 @@ def ganak_count(cnf: AxiomCNF, timeout: float | None = None,
 
 
 def count_structures(n: int, axioms: str = "semigraphoid", timeout: float | None = None,
-                     tick: Callable[[float], None] | None = None) -> int:
+                     tick: Callable[[float], None] | None = None, memory_mb: float | None = None) -> int:
     """Number of closed structures on n variables, by exact #SAT."""
-    return ganak_count(axiom_cnf(n, axioms), timeout=timeout, tick=tick)
+    return ganak_count(axiom_cnf(n, axioms), timeout=timeout, tick=tick, memory_mb=memory_mb)
 
 
 def enumerate_structures(n: int, axioms: str = "semigraphoid", solver: str = "cadical195"
