@@ -550,3 +550,20 @@ def test_incremental_weak_transitivity_agrees_with_a_full_scan():
         else:
             seen_closed += 1
     assert seen_open and seen_closed
+
+
+def test_closure_dfs_enumeration_keeps_its_budget():
+    from graphoid.search.closure import Budget, Limits
+    with pytest.raises(Budget):
+        list(enumerate_structures(5, "gaussoid", limits=Limits(0.0, None)))
+
+
+def test_cli_wide_premise_is_unknown_not_memory_error():
+    import subprocess
+    import sys
+    q = "(ABCDEFGHIJK ⊥ LMNOPQRSTUV), (W ⊥ A | B) ⊢ (A ⊥ W)"
+    for extra in (["--timeout", "1"], ["--timeout", "600", "--memory", "16"]):
+        r = subprocess.run([sys.executable, "-m", "graphoid.cli", "prove", q, *extra], capture_output=True,
+                           text=True, timeout=600)
+        assert r.returncode == 3 and r.stdout.startswith("unknown:") and "elementary statements" in r.stdout
+        assert "Traceback" not in r.stderr and "MemoryError" not in r.stdout + r.stderr
