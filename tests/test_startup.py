@@ -68,3 +68,12 @@ def test_checking_a_script_without_step_4_does_not_import_sympy(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     rc, sympy, _z3 = r.stdout.strip().splitlines()[-1].split()
     assert (rc, sympy) == ("0", "False"), r.stdout + r.stderr
+
+
+def test_cache_others_could_write_is_not_used(tmp_path):
+    path, _ = _probe({"XDG_CACHE_HOME": str(tmp_path)})
+    os.chmod(path, 0o666)
+    assert _probe({"XDG_CACHE_HOME": str(tmp_path)})[0] == "False"
+    os.chmod(path, 0o600)
+    os.chmod(tmp_path / "graphoid", 0o777)
+    assert _probe({"XDG_CACHE_HOME": str(tmp_path)})[0] == "False"

@@ -65,7 +65,18 @@ def _cache_path():
     if not os.access(d, os.R_OK | os.W_OK):
         return False
     import lark
-    return os.path.join(d, "grammar-lark%s-py%d.%d.cache" % (lark.__version__, *sys.version_info[:2]))
+    path = os.path.join(d, "grammar-lark%s-py%d.%d.cache" % (lark.__version__, *sys.version_info[:2]))
+    # lark's cache is a pickle: use it only if this user alone can have written it
+    for p in (d, path):
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022:
+            return False
+    return path
 
 
 @lru_cache(maxsize=None)
