@@ -2,7 +2,9 @@
 revision (default 67329bb: a function call per square, atoms packed by a function, and gaussoid weak
 transitivity found by rescanning the whole closure after every case split).
 
-Both run the same random problems in the same process, alternating per problem; the answers must agree
+Both run the same random problems (random statements with sides of 1-3 variables, half the goals
+consequences; and, marked WT, gaussoid premises in weak-transitivity pairs, which force case splits)
+in the same process, alternating per problem; the answers must agree
 (proved / refuted, and for refutations the same closed structure). Timed: `implies` (closure plus the
 gaussoid case splits) and `decide(..., witnesses=False)` (plus derivation extraction).
 
@@ -64,6 +66,21 @@ def problems(rng, n, count, premises=(3, 5)):
     return out
 
 
+def wt_problems(rng, n, count):
+    """Premises in weak-transitivity pairs (x ⊥ y | L), (x ⊥ y | kL): many open case splits."""
+    names = [chr(65 + i) for i in range(n)]
+    out = []
+    for _ in range(count):
+        prem = []
+        for _ in range(rng.randint(2, 4)):
+            vs = rng.sample(names, n)
+            L = frozenset(vs[3:3 + rng.randint(0, 2)])
+            prem += [(frozenset(vs[:1]), frozenset(vs[1:2]), L), (frozenset(vs[:1]), frozenset(vs[1:2]), L | {vs[2]})]
+        vs = rng.sample(names, n)
+        out.append((names, prem, (frozenset(vs[:1]), frozenset(vs[1:2]), frozenset(vs[2:2 + rng.randint(0, 2)]))))
+    return out
+
+
 def closed_counter_model(atoms, cnf, P, G):
     """The refutation is right: every axiom clause holds in it, the premises' components are in it and
     some goal component is not (checked with the CNF of graphoid.search.count, not with the closure)."""
@@ -119,9 +136,10 @@ def main():
             "decide before", "decide after", "speed-up"))
         for axioms, n, prem in (("semigraphoid", 8, (3, 5)), ("semigraphoid", 12, (3, 5)),
                                 ("graphoid", 8, (3, 5)), ("graphoid", 12, (3, 5)),
-                                ("gaussoid", 6, (3, 5)), ("gaussoid", 8, (3, 5)), ("gaussoid", 10, (2, 4))):
+                                ("gaussoid", 6, (3, 5)), ("gaussoid", 8, (3, 5)), ("gaussoid", 10, (2, 4)),
+                                ("gaussoid", 6, "wt"), ("gaussoid", 8, "wt"), ("gaussoid", 10, "wt")):
             rng = random.Random(a.seed + n)
-            probs = problems(rng, n, a.per, prem)
+            probs = wt_problems(rng, n, a.per) if prem == "wt" else problems(rng, n, a.per, prem)
             tot = {"old": [[], []], "new": [[], []]}
             proved = 0
             cnf = None
@@ -152,8 +170,9 @@ def main():
                     tot[k][1].append(ti[k][1])
             oi, ni = statistics.median(tot["old"][0]), statistics.median(tot["new"][0])
             od, nd = statistics.median(tot["old"][1]), statistics.median(tot["new"][1])
+            label = axioms + (" WT" if prem == "wt" else "")
             print("%-13s %4d %5d %7d %12.1f ms %12.1f ms %7.2f× %12.1f ms %12.1f ms %7.2f×" % (
-                axioms, n, len(probs), proved, 1e3 * oi, 1e3 * ni, oi / ni, 1e3 * od, 1e3 * nd, od / nd),
+                label, n, len(probs), proved, 1e3 * oi, 1e3 * ni, oi / ni, 1e3 * od, 1e3 * nd, od / nd),
                 flush=True)
 
 

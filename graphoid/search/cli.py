@@ -318,7 +318,10 @@ class _Elapsed:
         self.stream.flush()
 
     def __call__(self, elapsed):
-        self.stream.write("\r  %.0f s elapsed" % elapsed)
+        if int(elapsed) == getattr(self, "_shown", -1):
+            return
+        self._shown = int(elapsed)
+        self.stream.write("\r  %d s elapsed" % self._shown)
         self.stream.flush()
 
     def done(self):

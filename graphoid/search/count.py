@@ -139,7 +139,7 @@ def ganak_count(cnf: AxiomCNF, timeout: float | None = None,
     th = threading.Thread(target=work, name="ganak", daemon=True)
     th.start()
     while True:
-        th.join(0.25)
+        th.join(0.05)
         if not th.is_alive():
             break
         elapsed = time.monotonic() - start
