@@ -4,7 +4,8 @@ transitivity found by rescanning the whole closure after every case split).
 
 Both run the same random problems (random statements with sides of 1-3 variables, half the goals
 consequences; and, marked WT, gaussoid premises in weak-transitivity pairs, which force case splits)
-in the same process, alternating per problem; the answers must agree
+in the same process, alternating per problem, timed in CPU seconds of this process (time.process_time, so
+that other jobs on the machine do not skew the ratio); the answers must agree
 (proved / refuted, and for refutations the same closed structure). Timed: `implies` (closure plus the
 gaussoid case splits) and `decide(..., witnesses=False)` (plus derivation extraction).
 
@@ -99,12 +100,12 @@ def run_one(mod, names, prem, goal, axioms):
     nm = Names(names)
     P = [nm.triple(p) for p in prem]
     G = nm.triple(goal)
-    t = time.perf_counter()
+    t = time.process_time()
     status, out = mod.closure.implies(P, G, len(names), axioms)
-    t_imp = time.perf_counter() - t
-    t = time.perf_counter()
+    t_imp = time.process_time() - t
+    t = time.process_time()
     res = mod.decide(prem, goal, names, axioms=axioms, budget_s=60, witnesses=False)
-    t_dec = time.perf_counter() - t
+    t_dec = time.process_time() - t
     key = frozenset(out.just) if status == "refuted" else None
     return status, key, res.status, t_imp, t_dec, (P, G)
 

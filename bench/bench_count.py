@@ -4,7 +4,8 @@ For each axiom system, the CNF is written once by `graphoid models --dimacs`; th
 processes each time:
   graphoid   `graphoid models --axioms A --vars N --count`   (what a user runs)
   ganak      a minimal script: read the DIMACS file, pyganak.Counter().count()   (the anchor)
-Both wall times are whole-process; the counts must agree. With --closure-dfs the old closure-based DFS
+Both are whole processes, timed in CPU seconds (user + system of the child, so that other jobs on a
+shared machine do not skew the ratio) and wall seconds; the counts must agree. With --closure-dfs the old closure-based DFS
 (graphoid.search.models) is also timed for n <= 4, as the before figure.
 
     python3 bench/bench_count.py --vars 5 --axioms gaussoid --repeat 3
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,12 +40,16 @@ print(c.count(), time.perf_counter() - t)
 
 
 def run(cmd):
+    """Run cmd; returns (CPU seconds of the child, user + system, wall seconds, stdout)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True)
-    dt = time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
         raise SystemExit("failed: %s\n%s" % (" ".join(cmd), r.stderr))
-    return dt, r.stdout
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, r.stdout
 
 
 def main():
@@ -54,8 +60,9 @@ def main():
     ap.add_argument("--closure-dfs", action="store_true")
     a = ap.parse_args()
     py = sys.executable
-    print("%-13s %4s %16s %12s %12s %8s %s" % ("axioms", "vars", "count", "graphoid s", "ganak s", "ratio",
-                                               "ganak count() alone s"))
+    print("%-13s %4s %18s %14s %14s %7s %14s %14s %7s" % (
+        "axioms", "vars", "count", "graphoid CPU s", "ganak CPU s", "ratio", "graphoid wall", "ganak wall",
+        "ratio"))
     for axioms in a.axioms:
         with tempfile.TemporaryDirectory() as d:
             cnf = os.path.join(d, "axioms.cnf")
@@ -63,27 +70,29 @@ def main():
                  "--dimacs", cnf] if a.vars <= 4 else
                 [py, "-c", "from graphoid.search.count import axiom_cnf; open(%r, 'w').write(axiom_cnf(%d, %r)"
                  ".dimacs())" % (cnf, a.vars, axioms)])
-            g_times, k_times, inner = [], [], []
+            g_cpu, k_cpu, g_wall, k_wall = [], [], [], []
             counts = set()
             for _ in range(a.repeat):
-                dt, out = run([py, "-m", "graphoid.cli", "models", "--axioms", axioms, "--vars", str(a.vars),
-                               "--count"])
-                g_times.append(dt)
+                cpu, wall, out = run([py, "-m", "graphoid.cli", "models", "--axioms", axioms, "--vars",
+                                      str(a.vars), "--count"])
+                g_cpu.append(cpu)
+                g_wall.append(wall)
                 counts.add(int(out.split()[0]))
-                dt, out = run([py, "-c", ANCHOR, cnf])
-                k_times.append(dt)
-                c, t_in = out.split()
-                counts.add(int(c))
-                inner.append(float(t_in))
+                cpu, wall, out = run([py, "-c", ANCHOR, cnf])
+                k_cpu.append(cpu)
+                k_wall.append(wall)
+                counts.add(int(out.split()[0]))
             if len(counts) != 1:
                 raise SystemExit("counts disagree: %s" % counts)
-            g, k = statistics.median(g_times), statistics.median(k_times)
-            print("%-13s %4d %16s %12.2f %12.2f %7.2f× %.2f" % (axioms, a.vars, "{:,}".format(counts.pop()), g, k,
-                                                               g / k, statistics.median(inner)), flush=True)
+            m = statistics.median
+            print("%-13s %4d %18s %14.2f %14.2f %6.2f× %14.2f %14.2f %6.2f×" % (
+                axioms, a.vars, "{:,}".format(counts.pop()), m(g_cpu), m(k_cpu), m(g_cpu) / m(k_cpu),
+                m(g_wall), m(k_wall), m(g_wall) / m(k_wall)), flush=True)
             if a.closure_dfs and a.vars <= 4:
-                dt, out = run([py, "-c", "from graphoid.search.models import count_structures as c; "
-                               "print(c(%d, %r))" % (a.vars, axioms)])
-                print("%-13s %4d   closure DFS (before): %.2f s, %s" % ("", a.vars, dt, out.strip()))
+                cpu, wall, out = run([py, "-c", "from graphoid.search.models import count_structures as c; "
+                                      "print(c(%d, %r))" % (a.vars, axioms)])
+                print("%-13s %4d   closure DFS (before): %.2f s CPU, %.2f s wall, %s"
+                      % ("", a.vars, cpu, wall, out.strip()), flush=True)
 
 
 if __name__ == "__main__":
