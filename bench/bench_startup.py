@@ -1,7 +1,7 @@
 """Start-up side by side: this tree vs an earlier revision (default: the commit before the start-up work),
 each in fresh processes, alternating, same machine, same moment.
 
-  whole    `graphoid check proofs/theorem1.gph` (wall time of the whole process)
+  whole    `graphoid check proofs/theorem1.gph` (the whole process, with its Step 4 child)
   basics   `graphoid check proofs/graphoid_basics.gph` (a script without Step 4)
   startup  `python -c "import graphoid.script, graphoid.cli; parser._parser()"`: imports plus the grammar,
            i.e. everything a check pays before reading its file
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,12 +36,19 @@ def export(rev: str, dest: str) -> str:
 
 
 def timed(cmd, env, cwd):
+    """CPU seconds (user + system of the child and the processes it waited for), and the result."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
-    dt = time.perf_counter() - t
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode not in (0,):
         raise SystemExit("failed (%d): %s\n%s" % (r.returncode, " ".join(cmd), r.stderr[-2000:]))
-    return dt, r
+    WALL.append(wall)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), r
+
+
+WALL: list = []
 
 
 def import_seconds(env, cwd):
@@ -75,20 +83,22 @@ def main():
                 e = envs[name]
                 rows[name]["whole"].append(timed([sys.executable, "-m", "graphoid.cli", "check",
                                                   "proofs/theorem1.gph"], e, tree)[0])
+                rows[name].setdefault("whole_wall", []).append(WALL[-1])
                 rows[name]["basics"].append(timed([sys.executable, "-m", "graphoid.cli", "check",
                                                    "proofs/graphoid_basics.gph"], e, tree)[0])
                 rows[name]["startup"].append(timed([sys.executable, "-c", STARTUP], e, tree)[0])
                 s, sympy = import_seconds(e, tree)
                 rows[name]["imports"].append(s)
                 rows[name]["sympy"] = sympy
-        print("medians of %d runs, seconds (before = %s)" % (a.repeat, a.before))
-        print("%-7s %8s %8s %8s %8s %10s %s" % ("tree", "whole", "basics", "startup", "imports", "startup %",
-                                              "sympy at import"))
+        print("medians of %d runs; CPU seconds of the process tree (whole, basics, startup), "
+              "import seconds from -X importtime; before = %s" % (a.repeat, a.before))
+        print("%-7s %8s %11s %8s %8s %8s %10s %s" % ("tree", "whole", "whole wall", "basics", "startup",
+                                                   "imports", "startup %", "sympy at import"))
         for name in trees:
             r = {k: statistics.median(v) for k, v in rows[name].items() if k != "sympy"}
-            print("%-7s %8.2f %8.2f %8.2f %8.2f %9.0f%% %s" % (name, r["whole"], r["basics"], r["startup"],
-                                                             r["imports"], 100 * r["startup"] / r["whole"],
-                                                             rows[name]["sympy"]))
+            print("%-7s %8.2f %11.2f %8.2f %8.2f %8.2f %9.0f%% %s" % (
+                name, r["whole"], r["whole_wall"], r["basics"], r["startup"], r["imports"],
+                100 * r["startup"] / r["whole"], rows[name]["sympy"]))
         b = {k: statistics.median(v) for k, v in rows["before"].items() if k != "sympy"}
         n = {k: statistics.median(v) for k, v in rows["after"].items() if k != "sympy"}
         print("ratios before/after: " + ", ".join("%s %.2f×" % (k, b[k] / n[k]) for k in ("whole", "basics",
