@@ -423,6 +423,12 @@ def test_bad_input_gives_clear_errors():
         decide([S("A", "B")], S("A", "Q"), list("AB"))
     with pytest.raises(ValueError, match="unknown axioms"):
         decide([S("A", "B")], S("A", "B"), list("AB"), axioms="foo")
+    for bad in (float("nan"), -1.0, "5"):
+        with pytest.raises(ValueError, match="time budget"):
+            decide([S("A", "B")], S("A", "B"), list("AB"), budget_s=bad)
+    for bad in (0, -5, float("nan")):
+        with pytest.raises(ValueError, match="memory budget"):
+            decide([S("A", "B")], S("A", "B"), list("AB"), memory_mb=bad)
 
 
 def test_budget_exhaustion_is_unknown():

@@ -109,6 +109,10 @@ def decide(premises, goal, variables=None, axioms: str = "semigraphoid", budget_
     the premises and without the goal (plus .dag_witness / .dist_witness when found); unknown: budget ran out.
     Raises ValueError with a readable message on bad input.
     """
+    if not (isinstance(budget_s, (int, float)) and budget_s >= 0):
+        raise ValueError(f"the time budget must be a number of seconds >= 0, got {budget_s!r}")
+    if memory_mb is not None and not (isinstance(memory_mb, (int, float)) and memory_mb > 0):
+        raise ValueError(f"the memory budget must be a positive number of megabytes or None, got {memory_mb!r}")
     start = time.monotonic()
     deadline = start + budget_s
     premises = [tuple(frozenset(p) for p in s) for s in premises]
