@@ -182,9 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--count", action="store_true")
     g.add_argument("--list", action="store_true")
     m.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
-                   help="give up (exit 3) when counting takes longer (default: no limit)")
+                   help="give up (exit 3) when counting or listing takes longer (default: no limit)")
     m.add_argument("--memory", type=_megabytes, default=DEFAULT_COUNT_MEMORY_MB, metavar="MB",
-                   help="give up (exit 3) when counting grows memory past this (default %d MB)"
+                   help="give up (exit 3) when counting or listing grows memory past this (default %d MB)"
                    % DEFAULT_COUNT_MEMORY_MB)
     m.add_argument("--dimacs", metavar="OUT.cnf", help="also write the axiom CNF in DIMACS form")
     m.set_defaults(func=_delegate("graphoid.search.cli", "models_main"))

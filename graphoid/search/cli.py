@@ -289,7 +289,10 @@ def models_main(args) -> int:
             tick.done()
         print("%d %s structures on %d variables" % (c, args.axioms, n))
         return EXIT_OK
+    from .closure import Limits
     deadline = None if getattr(args, "timeout", None) is None else t0 + args.timeout
+    memory = getattr(args, "memory", None)
+    limits = Limits(None, memory)
     k = 0
     for s in enumerate_structures(n, args.axioms):
         k += 1
@@ -297,11 +300,15 @@ def models_main(args) -> int:
         if show and k % 1000 == 0:
             sys.stderr.write("\r%d listed so far (%.1f s)" % (k, time.monotonic() - t0))
             sys.stderr.flush()
+        over = None
         if deadline is not None and time.monotonic() > deadline:
+            over = "the %g s budget ran out" % args.timeout
+        elif memory is not None and k % 256 == 0 and limits.grown_mb(0) > memory:
+            over = "memory grew past the budget of %d MB (the solver keeps one blocking clause per model)" % memory
+        if over:
             if show:
                 sys.stderr.write("\n")
-            print("unknown: listed %d %s structures on %d variables before the %g s budget ran out"
-                  % (k, args.axioms, n, args.timeout))
+            print("unknown: listed %d %s structures on %d variables before %s" % (k, args.axioms, n, over))
             return EXIT_UNKNOWN
     if show:
         sys.stderr.write("\r%d listed (%.1f s)\n" % (k, time.monotonic() - t0))
