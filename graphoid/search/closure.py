@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
+from functools import lru_cache
 
 from .statements import _SH, _MASK, atom, chain, components
 
@@ -94,9 +95,11 @@ class Limits:
                 raise Budget("memory", self.size, mb, self.memory_mb)
 
 
+@lru_cache(maxsize=None)
 def _pair_keys(n):
-    """pk[i][j]: the packed (i, j) part of an atom, ordered i < j, so atom(i, j, K) == K | pk[i][j]."""
-    return [[(min(i, j) << _SH) | (max(i, j) << (_SH + 6)) for j in range(n)] for i in range(n)]
+    """pk[i][j]: the packed (i, j) part of an atom, ordered i < j, so atom(i, j, K) == K | pk[i][j].
+    Shared between closures (never mutated)."""
+    return tuple(tuple((min(i, j) << _SH) | (max(i, j) << (_SH + 6)) for j in range(n)) for i in range(n))
 
 
 class Closure:
