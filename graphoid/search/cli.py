@@ -294,7 +294,20 @@ def models_main(args) -> int:
     memory = getattr(args, "memory", None)
     limits = Limits(None, memory)
     k = 0
-    for s in enumerate_structures(n, args.axioms):
+    listed = enumerate_structures(n, args.axioms, deadline=deadline)
+    while True:
+        try:
+            s = next(listed)
+        except StopIteration:
+            break
+        except CountTimeout:
+            s = None
+        if s is None:
+            if show:
+                sys.stderr.write("\n")
+            print("unknown: listed %d %s structures on %d variables before the %g s budget ran out"
+                  % (k, args.axioms, n, args.timeout))
+            return EXIT_UNKNOWN
         k += 1
         print("%d: %s" % (k, structure_text(s, names)))
         if show and k % 1000 == 0:

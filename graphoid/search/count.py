@@ -163,15 +163,23 @@ def count_structures(n: int, axioms: str = "semigraphoid", timeout: float | None
     return ganak_count(axiom_cnf(n, axioms), timeout=timeout, tick=tick, memory_mb=memory_mb)
 
 
-def enumerate_structures(n: int, axioms: str = "semigraphoid", solver: str = "cadical195"
-                         ) -> Iterator[frozenset]:
+def enumerate_structures(n: int, axioms: str = "semigraphoid", solver: str = "cadical195",
+                         deadline: float | None = None) -> Iterator[frozenset]:
     """Every closed structure once, as a frozenset of (i, j, K), streamed from a SAT solver: after each
-    model a clause blocking exactly that model is added."""
+    model a clause blocking exactly that model is added. With a deadline (time.monotonic),
+    CountTimeout is raised at the first model after it."""
     from pysat.solvers import Solver
     cnf = axiom_cnf(n, axioms)
     nv = cnf.num_vars
+    # timeout: the deadline is checked between solver calls, not inside one (pysat cannot interrupt
+    # CaDiCaL); one call finds one model of the axiom CNF (1,080 clauses for 5-gaussoids) plus one
+    # blocking clause per model listed so far.
     with Solver(name=solver, bootstrap_with=cnf.clauses) as s:
-        while s.solve():
+        while True:
+            if deadline is not None and time.monotonic() > deadline:
+                raise CountTimeout("the time budget ran out while listing")
+            if not s.solve():
+                return
             model = s.get_model()
             # variables the clauses never mention come back absent: they are free; the axiom CNF
             # mentions every variable for n >= 3, and for n = 2 there are no clauses at all
