@@ -168,13 +168,13 @@ def enumerate_structures(n: int, axioms: str = "semigraphoid", solver: str = "ca
     """Every closed structure once, as a frozenset of (i, j, K), streamed from a SAT solver: after each
     model a clause blocking exactly that model is added. With a deadline (time.monotonic),
     CountTimeout is raised at the first model after it."""
-    from pysat.solvers import Solver
+    from pysat.solvers import Solver as SatSolver   # not z3: python-sat, for listing models
     cnf = axiom_cnf(n, axioms)
     nv = cnf.num_vars
     # timeout: the deadline is checked between solver calls, not inside one (pysat cannot interrupt
     # CaDiCaL); one call finds one model of the axiom CNF (1,080 clauses for 5-gaussoids) plus one
     # blocking clause per model listed so far.
-    with Solver(name=solver, bootstrap_with=cnf.clauses) as s:
+    with SatSolver(name=solver, bootstrap_with=cnf.clauses) as s:
         while True:
             if deadline is not None and time.monotonic() > deadline:
                 raise CountTimeout("the time budget ran out while listing")
