@@ -155,6 +155,38 @@ def cmd_latex(args) -> int:
     return EXIT_OK if rep.ok else EXIT_FAIL
 
 
+MAX_TIMEOUT_S = 7 * 24 * 3600.0      # a week: anything longer is a typo, not a budget
+MAX_MEMORY_MB = 1 << 20              # 1 TB
+DEFAULT_MEMORY_MB = 2048             # prove: the search's own structures
+DEFAULT_COUNT_MEMORY_MB = 8192       # models --count: Ganak's component cache (5-semigraphoids need ~3 GB)
+
+
+def _seconds(text: str) -> float:
+    """--timeout: a finite positive number of seconds, at most a week (nan, inf, 0, negatives refused)."""
+    import argparse as _ap
+    import math
+    try:
+        v = float(text)
+    except ValueError:
+        raise _ap.ArgumentTypeError("%r is not a number of seconds" % text) from None
+    if not math.isfinite(v) or v <= 0 or v > MAX_TIMEOUT_S:
+        raise _ap.ArgumentTypeError("%r: the budget must be a finite number of seconds in (0, %d]"
+                                    % (text, MAX_TIMEOUT_S))
+    return v
+
+
+def _megabytes(text: str) -> int:
+    """--memory: a whole number of megabytes, at least 16 and at most 1 TB."""
+    import argparse as _ap
+    try:
+        v = int(text)
+    except ValueError:
+        raise _ap.ArgumentTypeError("%r is not a whole number of megabytes" % text) from None
+    if v < 16 or v > MAX_MEMORY_MB:
+        raise _ap.ArgumentTypeError("%r: the memory budget must be between 16 and %d MB" % (text, MAX_MEMORY_MB))
+    return v
+
+
 def _delegate(module: str, func: str):
     def run(args) -> int:
         import importlib
@@ -189,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--axioms", default="semigraphoid", choices=["semigraphoid", "graphoid", "gaussoid"])
     pr.add_argument("--graph", metavar="FILE|EDGES")
     pr.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS")
+    pr.add_argument("--memory", type=_megabytes, default=DEFAULT_MEMORY_MB, metavar="MB",
+                    help="memory the search may build before answering unknown (default %d MB)" % DEFAULT_MEMORY_MB)
     pr.add_argument("--json", action="store_true")
     pr.add_argument("--latex", action="store_true")
     pr.add_argument("--table", action="store_true", help="print a distribution witness's whole table, however large")
@@ -200,7 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     g = m.add_mutually_exclusive_group(required=True)
     g.add_argument("--count", action="store_true")
     g.add_argument("--list", action="store_true")
-    m.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="overall time budget (exit 3 when it runs out)")
+    m.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="give up (exit 3) when counting or listing takes longer (default: no limit)")
+    m.add_argument("--memory", type=_megabytes, default=DEFAULT_COUNT_MEMORY_MB, metavar="MB",
+                   help="give up (exit 3) when counting or listing grows memory past this (default %d MB)"
+                   % DEFAULT_COUNT_MEMORY_MB)
+    m.add_argument("--dimacs", metavar="OUT.cnf", help="also write the axiom CNF in DIMACS form")
     m.set_defaults(func=_delegate("graphoid.search.cli", "models_main"))
 
     dm = sub.add_parser("dagmodels", help="count d-separation relations of all DAGs on N nodes")

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from graphoid.search import CaseSplit, Step, decide
 from graphoid.search.models import count_structures, enumerate_structures
@@ -34,9 +35,9 @@ def check_rule(rule, prems, concl):
     if rule == "symmetry":
         (p,) = prems
         return p == (Y, X, Z)
-    if rule == "decomposition":          # (X⊥YW|Z) → (X⊥Y|Z)
+    if rule == "decomposition":          # (X⊥YW|Z) → (X⊥Y|Z); W = ∅ restates a premise
         (p,) = prems
-        return p[0] == X and p[2] == Z and Y < p[1]
+        return p[0] == X and p[2] == Z and Y <= p[1]
     if rule == "weak_union":             # (X⊥YW|Z) → (X⊥Y|ZW)
         (p,) = prems
         W = Z - p[2]
@@ -422,6 +423,12 @@ def test_bad_input_gives_clear_errors():
         decide([S("A", "B")], S("A", "Q"), list("AB"))
     with pytest.raises(ValueError, match="unknown axioms"):
         decide([S("A", "B")], S("A", "B"), list("AB"), axioms="foo")
+    for bad in (float("nan"), -1.0, "5"):
+        with pytest.raises(ValueError, match="time budget"):
+            decide([S("A", "B")], S("A", "B"), list("AB"), budget_s=bad)
+    for bad in (0, -5, float("nan")):
+        with pytest.raises(ValueError, match="memory budget"):
+            decide([S("A", "B")], S("A", "B"), list("AB"), memory_mb=bad)
 
 
 def test_budget_exhaustion_is_unknown():
@@ -446,3 +453,123 @@ def test_replay_rejects_corrupted_derivations():
             replay(prem, bad, S("A", "B"), "semigraphoid")
     with pytest.raises(AssertionError):
         replay(prem, steps[:1], S("A", "B"), "semigraphoid")      # goal never reached
+
+
+# ---------------------------------------------------------------- the goal is among the premises
+
+@st.composite
+def _stmt(draw, names):
+    """A random statement: one variable on each side, each other one on a side, in the condition or nowhere."""
+    x = draw(st.sampled_from(names))
+    y = draw(st.sampled_from([v for v in names if v != x]))
+    rest = [v for v in names if v not in (x, y)]
+    roles = draw(st.lists(st.sampled_from("nzxy"), min_size=len(rest), max_size=len(rest)))
+    X = f([x] + [v for v, r in zip(rest, roles) if r == "x"])
+    Y = f([y] + [v for v, r in zip(rest, roles) if r == "y"])
+    return (X, Y, f(v for v, r in zip(rest, roles) if r == "z"))
+
+
+@st.composite
+def _goal_among_premises(draw):
+    names = _names(draw(st.integers(2, 6)))
+    prem = draw(st.lists(_stmt(names), min_size=1, max_size=4))
+    X, Y, Z = draw(st.sampled_from(prem))
+    goal = (Y, X, Z) if draw(st.booleans()) else (X, Y, Z)
+    return names, prem, goal, draw(st.sampled_from(["semigraphoid", "graphoid", "gaussoid"]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(_goal_among_premises())
+def test_goal_among_premises_is_proved_in_one_kernel_checked_step(problem):
+    from graphoid.kernel import Kernel
+    from graphoid.search.replay import replay as kernel_replay
+    from graphoid.statements import CI
+    names, prem, goal, axioms = problem
+    res = decide(prem, goal, names, axioms=axioms, witnesses=False)
+    assert res.status == "proved"
+    assert len(res.derivation) == 1 and isinstance(res.derivation[0], Step)
+    assert res.derivation[0].conclusion == goal
+    assert replay(prem, res.derivation, goal, axioms) == 1          # the paper's forms, test-owned
+    k = Kernel()
+    fact = kernel_replay(k, [k.assume(CI.of(*p)) for p in prem], res.derivation, CI.of(*goal))
+    assert fact.statement == CI.of(*goal) and not fact.open_cases
+
+
+def test_issue_identical_goal_is_proved_through_the_api():
+    import graphoid
+    for q in ("(A ⊥ B | C), (A ⊥ D) ⊢ (A ⊥ B | C)", "(A ⊥ B | C), (A ⊥ D) ⊢ (B ⊥ A | C)"):
+        res = graphoid.prove(q)
+        assert res.status == "proved" and res.fact is not None and len(res.derivation) == 1
+
+
+# ---------------------------------------------------------------- budgets that hold
+
+WIDE = [(f("ABCDEFGHIJK"), f("LMNOPQRSTUV"), f()), (f("W"), f("A"), f("B"))]   # 11·11·2^20 components
+
+
+@pytest.mark.parametrize("axioms", ["semigraphoid", "gaussoid"])
+def test_wide_premise_answers_unknown_within_the_time_budget(axioms):
+    r = decide(WIDE, S("A", "W"), axioms=axioms, budget_s=0.5)
+    assert r.status == "unknown" and "time budget" in r.reason and "elementary statements" in r.reason
+    assert r.derivation is None and r.structure is None
+
+
+def test_wide_premise_answers_unknown_within_the_memory_budget():
+    r = decide([(f("ABCDEFGHIJ"), f("KLMNOPQRST"), f())], S("A", "U"), list("ABCDEFGHIJKLMNOPQRSTU"),
+               budget_s=600, memory_mb=16)
+    assert r.status == "unknown" and "memory budget of 16 MB" in r.reason, r.reason
+
+
+def test_a_budget_that_suffices_still_answers():
+    from graphoid.search.closure import Budget, Limits, implies
+    from graphoid.search.statements import Names
+    names = Names(list("ABCDE"))
+    P = [names.triple(S("A", "BC", "D")), names.triple(S("A", "E", "BCD"))]
+    status, _ = implies(P, names.triple(S("A", "E", "D")), 5, limits=Limits(None, 4096))
+    assert status == "proved"
+    with pytest.raises(Budget):
+        implies(P, names.triple(S("A", "E", "D")), 5, limits=Limits(0.0, None))
+
+
+def test_incremental_weak_transitivity_agrees_with_a_full_scan():
+    """After saturation the recorded instances find an open weak-transitivity split iff a rescan does."""
+    from graphoid.search.closure import Closure
+    from graphoid.search.statements import Names, components
+    rng = random.Random(17)
+    names = _names(5)
+    nm = Names(names)
+    seen_open = seen_closed = 0
+    for _ in range(150):
+        cl = Closure(5, "gaussoid")
+        for p in [rand_stmt(rng, names) for _ in range(rng.randint(1, 3))]:
+            for a in components(*nm.triple(p)):
+                cl.add(a, ("premise", 0))
+        cl.run()
+        inc, scan = cl.weak_transitivity_open(), cl.weak_transitivity_open_scan()
+        assert (inc is None) == (scan is None)
+        if inc is not None:
+            i, j, k, L = inc
+            from graphoid.search.statements import atom
+            assert atom(i, j, L) in cl.just and atom(i, j, L | 1 << k) in cl.just
+            assert atom(i, k, L) not in cl.just and atom(j, k, L) not in cl.just
+            seen_open += 1
+        else:
+            seen_closed += 1
+    assert seen_open and seen_closed
+
+
+def test_closure_dfs_enumeration_keeps_its_budget():
+    from graphoid.search.closure import Budget, Limits
+    with pytest.raises(Budget):
+        list(enumerate_structures(5, "gaussoid", limits=Limits(0.0, None)))
+
+
+def test_cli_wide_premise_is_unknown_not_memory_error():
+    import subprocess
+    import sys
+    q = "(ABCDEFGHIJK ⊥ LMNOPQRSTUV), (W ⊥ A | B) ⊢ (A ⊥ W)"
+    for extra in (["--timeout", "1"], ["--timeout", "600", "--memory", "16"]):
+        r = subprocess.run([sys.executable, "-m", "graphoid.cli", "prove", q, *extra], capture_output=True,
+                           text=True, timeout=600)
+        assert r.returncode == 3 and r.stdout.startswith("unknown:") and "elementary statements" in r.stdout
+        assert "Traceback" not in r.stderr and "MemoryError" not in r.stdout + r.stderr

@@ -7,10 +7,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from .closure import AXIOMS, Budget, implies
+from .closure import AXIOMS, DEFAULT_MEMORY_MB, Budget, Limits, implies
 from .derivation import Builder, CaseSplit, Step, to_steps
 from .statements import Names, chain, unpack
-from . import witness as _witness
 
 __all__ = ["decide", "Result", "Step", "CaseSplit", "AXIOMS"]
 
@@ -111,13 +110,17 @@ def _render_steps(items, nxt, lines, indent):
 
 
 def decide(premises, goal, variables=None, axioms: str = "semigraphoid", budget_s: float = 10.0,
-           witnesses: bool = True) -> Result:
+           witnesses: bool = True, memory_mb: float | None = DEFAULT_MEMORY_MB) -> Result:
     """Decide premises ⊨ goal; statements are (X, Y, Z) triples of name sets.
 
     proved: .derivation replays with the named rules; refuted: .structure is a closed c.i. structure with
     the premises and without the goal (plus .dag_witness / .dist_witness when found); unknown: budget ran out.
     Raises ValueError with a readable message on bad input.
     """
+    if not (isinstance(budget_s, (int, float)) and budget_s >= 0):
+        raise ValueError(f"the time budget must be a number of seconds >= 0, got {budget_s!r}")
+    if memory_mb is not None and not (isinstance(memory_mb, (int, float)) and memory_mb > 0):
+        raise ValueError(f"the memory budget must be a positive number of megabytes or None, got {memory_mb!r}")
     start = time.monotonic()
     deadline = start + budget_s
     premises = [tuple(frozenset(p) for p in s) for s in premises]
@@ -136,22 +139,34 @@ def decide(premises, goal, variables=None, axioms: str = "semigraphoid", budget_
     P = [names.triple(p) for p in premises]
     G = names.triple(goal)
     res = Result("unknown", premises, goal, list(variables), axioms)
+    limits = Limits(deadline, memory_mb, budget_s)
     try:
-        status, out = implies(P, G, len(names), axioms, deadline)
-    except Budget:
-        res.reason = f"time budget of {budget_s:g} s exhausted"
+        status, out = implies(P, G, len(names), axioms, limits=limits)
+        if status == "proved":
+            b = Builder(P, names, out.closure.just, limits)
+            b.case_split(out, G)
+            derivation = to_steps(b, len(P), G, names)
+    except Budget as e:
+        res.reason = str(e)
+        return res
+    except MemoryError:     # the process ran out before the budget noticed: still an answer, unknown
+        res.reason = ("out of memory after building %s elementary statements (memory budget %s)"
+                      % (format(limits.size, ","), "none" if memory_mb is None else "%g MB" % memory_mb))
         return res
     if status == "proved":
-        b = Builder(P, names, out.closure.just)
-        b.case_split(out, G)
         res.status = "proved"
-        res.derivation = to_steps(b, len(P), G, names)
+        res.derivation = derivation
+        if not res.derivation:
+            # The goal is one of the premises: restate it in one step, decomposition with W = ∅,
+            # (X ⊥ Y | Z) ⇒ (X ⊥ Y | Z), so that the kernel mints the goal as a fact of its own.
+            res.derivation = [Step("decomposition", (P.index(G),), names.stmt(G))]
         return res
     atoms = set(out.just)
     res.status = "refuted"
     res._atoms, res._names = frozenset(atoms), names
     res.missing = [_atom_stmt(names, a) for a in chain(*G) if a not in atoms]
     if witnesses:
+        from . import witness as _witness      # networkx: imported only when a witness is wanted
         share = min(1.0, max(budget_s / 10, 0.1))   # witnesses are extras: keep them cheap
         now = time.monotonic()
         res.dag_witness = _witness.find_dag(premises, goal, names.names, atoms,

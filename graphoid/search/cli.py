@@ -7,10 +7,8 @@ import os
 import sys
 import time
 
-from ..kernel import Kernel, RuleError
-from ..statements import CI, ci_text
-from ..syntax.parser import GphError, parse_query_tree
-from ..syntax.resolve import Env, ResolveError, Resolver
+# The kernel, the parser and the resolver are imported by the functions that use them, so that
+# `graphoid models` starts without them.
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 3
 AXIOM_SEMANTICS = {
@@ -27,6 +25,9 @@ class QueryError(Exception):
 def parse_query(text: str):
     """'P1, P2 ⊢ G' → ([CI...], CI, variables). Juxtaposed single letters are separate variables."""
     from ..syntax.names import implicit_names
+    from ..statements import ci_text
+    from ..syntax.parser import parse_query_tree
+    from ..syntax.resolve import Env, Resolver
     tree = parse_query_tree(text)
     env = Env(implicit=True, implicit_names=implicit_names(tree))
     rs = Resolver(env)
@@ -68,6 +69,7 @@ def _label(i: int) -> str:
 
 def derivation_script(premises, goal, derivation, variables, dsep_graph=None) -> str | None:
     """The derivation as a .gph script (None if it has a case split, which scripts cannot express)."""
+    from ..statements import CI, ci_text
     from .derivation import CaseSplit
     if any(isinstance(it, CaseSplit) for it in derivation):
         return None
@@ -112,6 +114,10 @@ def _graph_from_arg(arg: str):
 
 
 def prove_main(args) -> int:
+    from ..kernel import Kernel, RuleError
+    from ..syntax.parser import GphError
+    from ..syntax.resolve import ResolveError
+    from .replay import replay
     t0 = time.perf_counter()
     try:
         premises, goal, variables = parse_query(args.query)
@@ -121,7 +127,7 @@ def prove_main(args) -> int:
     except (ResolveError, QueryError) as e:
         print("graphoid: error: %s" % e, file=sys.stderr)
         return EXIT_USAGE
-    if args.timeout <= 0:
+    if not args.timeout > 0:     # also refuses nan (the parser already does, for the command line)
         print("graphoid: error: --timeout must be positive", file=sys.stderr)
         return EXIT_USAGE
     if args.graph:
@@ -136,9 +142,11 @@ def prove_main(args) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     from . import decide
+    from .closure import DEFAULT_MEMORY_MB
     triples = [c.triple() for c in premises]
     try:
-        res = decide(triples, goal.triple(), variables, axioms=args.axioms, budget_s=args.timeout)
+        res = decide(triples, goal.triple(), variables, axioms=args.axioms, budget_s=args.timeout,
+                     memory_mb=getattr(args, "memory", None) or DEFAULT_MEMORY_MB)
     except ValueError as e:
         print("graphoid: error: %s" % e, file=sys.stderr)
         return EXIT_USAGE
@@ -154,7 +162,8 @@ def prove_main(args) -> int:
         facts = [k.assume(p) for p in premises]
         try:
             fact = replay(k, facts, res.derivation, goal)
-            out["kernel"] = "re-checked %d steps" % _count_steps(res.derivation)
+            nsteps = _count_steps(res.derivation)
+            out["kernel"] = "re-checked %d step%s" % (nsteps, "" if nsteps == 1 else "s")
             out["semantics_of_result"] = fact.semantics.describe()
             # labelled by the rules the derivation actually used (a gaussoid query answered with
             # semigraphoid rules holds in every distribution)
@@ -237,6 +246,7 @@ def _prove_in_graph(args, premises, goal) -> int:
     """Each premise and the goal decided in one DAG by the kernel (d-separation or an active path).
     'proved' only when the goal holds; a failing premise is reported, never a vacuous proof."""
     from .graphquery import GraphInputError, decide_in_graph
+    from ..kernel import RuleError
     g = _graph_from_arg(args.graph)
     try:
         ans = decide_in_graph(premises, goal, g)
@@ -255,54 +265,98 @@ def _prove_in_graph(args, premises, goal) -> int:
 
 
 def models_main(args) -> int:
-    from .models import count_structures, enumerate_structures, structure_text
+    """Count closed structures by exact #SAT (Ganak) or list them from a SAT solver, streamed."""
+    from .count import MAX_COUNT_VARS, CountTimeout, axiom_cnf, ganak_count, enumerate_structures
+    from .models import structure_text
     n = args.vars
-    if n < 2 or n > 6:
-        print("graphoid: error: --vars must be between 2 and 6 (the number of structures explodes beyond)", file=sys.stderr)
+    if n < 2 or n > MAX_COUNT_VARS:
+        print("graphoid: error: --vars must be between 2 and %d (the number of structures explodes beyond)"
+              % MAX_COUNT_VARS, file=sys.stderr)
         return EXIT_USAGE
+    cnf = axiom_cnf(n, args.axioms)
+    if getattr(args, "dimacs", None):
+        try:
+            with open(args.dimacs, "w", encoding="utf-8") as fh:
+                fh.write(cnf.dimacs())
+        except OSError as e:
+            print("graphoid: error: cannot write %s: %s" % (args.dimacs, e.strerror), file=sys.stderr)
+            return EXIT_USAGE
+    show = sys.stderr.isatty() or bool(os.environ.get("GRAPHOID_PROGRESS"))
     names = [chr(ord("A") + i) for i in range(n)]
-    from .. import budget
-    shown = _Progress(sys.stderr) if sys.stderr.isatty() or os.environ.get("GRAPHOID_PROGRESS") else None
-
-    def bar(found, fraction):   # --timeout: BudgetExhausted ends the enumeration as unknown (exit 3)
-        budget.check()
-        if shown:
-            shown(found, fraction)
-    bar.done = shown.done if shown else (lambda: None)
+    t0 = time.monotonic()
     if args.count:
-        c = count_structures(n, args.axioms, progress=bar)
-        if bar:
-            bar.done()
+        # Ganak reports no progress, so the display says what is known: the time spent, nothing more.
+        tick = _Elapsed(sys.stderr, "counting %s structures on %d variables by exact #SAT (Ganak; "
+                        "%d variables, %d clauses); it gives no progress estimate"
+                        % (args.axioms, n, cnf.num_vars, len(cnf.clauses))) if show else None
+        try:
+            c = ganak_count(cnf, timeout=getattr(args, "timeout", None), tick=tick,
+                            memory_mb=getattr(args, "memory", None))
+        except CountTimeout as e:
+            if tick:
+                tick.done()
+            print("unknown: %s" % e)
+            return EXIT_UNKNOWN
+        if tick:
+            tick.done()
         print("%d %s structures on %d variables" % (c, args.axioms, n))
         return EXIT_OK
+    from .closure import Limits
+    deadline = None if getattr(args, "timeout", None) is None else t0 + args.timeout
+    memory = getattr(args, "memory", None)
+    limits = Limits(None, memory)
     k = 0
-    for s in enumerate_structures(n, args.axioms, progress=bar):
+    listed = enumerate_structures(n, args.axioms, deadline=deadline)
+    while True:
+        try:
+            s = next(listed)
+        except StopIteration:
+            break
+        except CountTimeout:
+            s = None
+        if s is None:
+            if show:
+                sys.stderr.write("\n")
+            print("unknown: listed %d %s structures on %d variables before the %g s budget ran out"
+                  % (k, args.axioms, n, args.timeout))
+            return EXIT_UNKNOWN
         k += 1
         print("%d: %s" % (k, structure_text(s, names)))
-    if bar:
-        bar.done()
+        if show and k % 1000 == 0:
+            sys.stderr.write("\r%d listed so far (%.1f s)" % (k, time.monotonic() - t0))
+            sys.stderr.flush()
+        over = None
+        if deadline is not None and time.monotonic() > deadline:
+            over = "the %g s budget ran out" % args.timeout
+        elif memory is not None and k % 256 == 0 and limits.grown_mb(0) > memory:
+            over = "memory grew past the budget of %d MB (the solver keeps one blocking clause per model)" % memory
+        if over:
+            if show:
+                sys.stderr.write("\n")
+            print("unknown: listed %d %s structures on %d variables before %s" % (k, args.axioms, n, over))
+            return EXIT_UNKNOWN
+    if show:
+        sys.stderr.write("\r%d listed (%.1f s)\n" % (k, time.monotonic() - t0))
     print("%d %s structures on %d variables" % (k, args.axioms, n))
     return EXIT_OK
 
 
-class _Progress:
-    def __init__(self, stream):
-        self.stream = stream
-        self.last = 0.0
+class _Elapsed:
+    """A one-line status showing only what is true: what runs, and for how long it has run."""
 
-    def __call__(self, found, fraction):
-        now = time.monotonic()
-        if now - self.last < 0.2:
+    def __init__(self, stream, what):
+        self.stream, self.what = stream, what
+        self.stream.write(what + "\n")
+        self.stream.flush()
+
+    def __call__(self, elapsed):
+        if int(elapsed) == getattr(self, "_shown", -1):
             return
-        self.last = now
-        width = 30
-        filled = int(width * max(0.0, min(1.0, fraction)))
-        self.stream.write("\r[%s%s] %5.1f%%  %d found" % ("#" * filled, "." * (width - filled), 100 * fraction, found))
+        self._shown = int(elapsed)
+        self.stream.write("\r  %d s elapsed" % self._shown)
         self.stream.flush()
 
     def done(self):
         self.stream.write("\n")
         self.stream.flush()
 
-
-from .replay import replay  # noqa: E402  (after the helpers it uses are defined)

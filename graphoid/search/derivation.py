@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .statements import atom, bits, dominates, popcount
+from .statements import atom, dominates, popcount
 
 Stmt = tuple  # (frozenset, frozenset, frozenset) of variable names
 
@@ -67,9 +67,10 @@ def _weaken_plan(S, T):
 class Builder:
     """Accumulates steps; `have` maps every statement at hand to its index."""
 
-    def __init__(self, givens, names, just):
+    def __init__(self, givens, names, just, limits=None):
         self.names = names
         self.just = just
+        self.limits = limits        # closure.Limits: checked as steps are emitted
         self.items: list = []
         self.concl: list = list(givens)
         self.have: dict = {}
@@ -79,7 +80,7 @@ class Builder:
 
     def fork(self, just):
         b = Builder.__new__(Builder)
-        b.names, b.just = self.names, just
+        b.names, b.just, b.limits = self.names, just, self.limits
         b.items, b.concl = [], list(self.concl)
         b.have, b.case_index = dict(self.have), dict(self.case_index)
         return b
@@ -88,6 +89,8 @@ class Builder:
         if t in self.have:
             return self.have[t]
         idx = len(self.concl)
+        if self.limits is not None and idx % 1024 == 0:
+            self.limits.check(len(self.just))
         self.items.append((rule, tuple(prem), t))
         self.concl.append(t)
         self.have[t] = idx

@@ -47,10 +47,13 @@ def _wt_violated(cl: Closure, excluded: set, n: int) -> bool:
 
 def enumerate_structures(n: int, axioms: str = "semigraphoid",
                          progress: Callable[[int, float], None] | None = None,
-                         ) -> Iterator[frozenset[tuple[int, int, int]]]:
+                         limits=None) -> Iterator[frozenset[tuple[int, int, int]]]:
     """Yield every closed structure as a frozenset of elementary statements (i, j, K), i < j, K a bitmask.
 
-    progress(found, fraction) is called now and then; fraction estimates the share of the search done.
+    progress(found, fraction) is called now and then; fraction is the share of the binary search tree's
+    leaves (weighted by depth) already settled, which is not the share of the time: `models --count`
+    uses graphoid.search.count instead. limits (closure.Limits) is checked at every branch and raises
+    closure.Budget when time or memory runs out.
     """
     if axioms not in AXIOMS:
         raise ValueError(f"unknown axioms {axioms!r}; choose one of {', '.join(AXIOMS)}")
@@ -71,6 +74,8 @@ def enumerate_structures(n: int, axioms: str = "semigraphoid",
             yield frozenset(unpack(a) for a in cl.just)
             return
         a = order[pos]
+        if limits is not None:
+            limits.check(len(cl.just))
         inc = cl.copy()
         inc.add(a, ("choice",))
         inc.run()

@@ -64,10 +64,43 @@ def grammar_text() -> str:
     return resources.files("graphoid.grammar").joinpath("graphoid.lark").read_text(encoding="utf-8")
 
 
+def _cache_path():
+    """Where lark keeps the parse tables it built from the grammar: the user's cache directory
+    ($XDG_CACHE_HOME, else ~/.cache)/graphoid, readable by the user only. Lark stores the grammar's
+    and options' SHA-256 in the file and rebuilds (and rewrites it) when they differ, so an edited
+    grammar is never served stale tables. False (build every time) when GRAPHOID_NO_CACHE is set or
+    the directory cannot be made."""
+    import os
+    import sys
+    if os.environ.get("GRAPHOID_NO_CACHE"):
+        return False
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    d = os.path.join(base, "graphoid")
+    try:
+        os.makedirs(d, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(d, os.R_OK | os.W_OK):
+        return False
+    import lark
+    path = os.path.join(d, "grammar-lark%s-py%d.%d.cache" % (lark.__version__, *sys.version_info[:2]))
+    # lark's cache is a pickle: use it only if this user alone can have written it
+    for p in (d, path):
+        try:
+            st = os.stat(p)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022:
+            return False
+    return path
+
+
 @lru_cache(maxsize=None)
 def _parser() -> Lark:
     return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
-                start=["start", "statement", "query"], maybe_placeholders=True)
+                start=["start", "statement", "query"], maybe_placeholders=True, cache=_cache_path())
 
 
 _NICE = {
