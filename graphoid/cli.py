@@ -161,20 +161,6 @@ DEFAULT_MEMORY_MB = 2048             # prove: the search's own structures
 DEFAULT_COUNT_MEMORY_MB = 8192       # models --count: Ganak's component cache (5-semigraphoids need ~3 GB)
 
 
-def _seconds(text: str) -> float:
-    """--timeout: a finite positive number of seconds, at most a week (nan, inf, 0, negatives refused)."""
-    import argparse as _ap
-    import math
-    try:
-        v = float(text)
-    except ValueError:
-        raise _ap.ArgumentTypeError("%r is not a number of seconds" % text) from None
-    if not math.isfinite(v) or v <= 0 or v > MAX_TIMEOUT_S:
-        raise _ap.ArgumentTypeError("%r: the budget must be a finite number of seconds in (0, %d]"
-                                    % (text, MAX_TIMEOUT_S))
-    return v
-
-
 def _megabytes(text: str) -> int:
     """--memory: a whole number of megabytes, at least 16 and at most 1 TB."""
     import argparse as _ap
