@@ -91,15 +91,15 @@ class _V:
             return self.bad(path, "index expression nested more than %d deep" % MAX_DEPTH)
         if not self.typ(v, path, dict):
             return False
-        forms = [k for k in ("full", "name", "single", "diff", "union", "empty") if k in v]
+        forms = [k for k in ("full", "name", "single", "diff", "union", "empty", "upto") if k in v]
         if len(forms) != 1:
-            return self.bad(path, "an index expression has exactly one of full, name, single, diff, union, empty; "
-                                  "found %s" % (", ".join(forms) or "none"))
+            return self.bad(path, "an index expression has exactly one of full, name, single, diff, union, empty, "
+                                  "upto; found %s" % (", ".join(forms) or "none"))
         k = forms[0]
         x, p = v[k], "%s.%s" % (path, k)
         if k in ("full", "name"):
             return self.string(x, p)
-        if k == "single":
+        if k in ("single", "upto"):     # upto: the indices ≤ a term (X_{<j} is upto j-1)
             return self.typ(x, p, str, int, what="a string or an integer")
         if k == "empty":
             return self.typ(x, p, bool)
@@ -136,8 +136,9 @@ class _V:
             "determines": ((("source", VS), ("target", VS)), ()),
             "positive": ((("variables", VS),), ()),
             "principle": ((("name", S),), (("graph", OS),)),
-            "equation": ((("label", S), ("latex", S)), ()),
-            "factorisable": ((), ()),
+            # probability equations: terms as nested objects, checked by recheck/probability.py
+            "equation": ((("lhs", lambda x, p: self.typ(x, p, dict)), ("rhs", lambda x, p: self.typ(x, p, dict))),
+                         (("chain", lambda x, p: self.typ(x, p, list)),)),
             "opaque": ((), (("text", S),)),
         }
         if t == "schema":
