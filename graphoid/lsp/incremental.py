@@ -33,7 +33,7 @@ from ..syntax.resolve import Env
 # makes the set differ, and checking silently becomes full (correct, slower) until this is updated.
 _CHECKER_STATE = {"file", "text", "env", "facts", "failed", "report", "expansions", "classes",
                   "enumerated", "max_n", "kernel", "lines", "_labels", "_defined_later"}
-_KERNEL_STATE = {"ctx", "sets"}
+_KERNEL_STATE = {"ctx", "sets", "_set_cache"}   # _set_cache: the probability rules' solver cache (rebuilt on restore)
 _SETS_STATE = {"decl", "timeout_ms"}
 
 _ITEM_START = re.compile(r"^[ \t]*(?:variables|variable|vars|latent|graph|index|family|partition|subset"
@@ -260,7 +260,7 @@ def _shape_ok(c: Checker) -> bool:
     k = getattr(c, "kernel", None)
     sets = getattr(k, "sets", None)
     ctx = getattr(k, "ctx", None)
-    return (vars(c).keys() == _CHECKER_STATE and k is not None and vars(k).keys() == _KERNEL_STATE
+    return (vars(c).keys() == _CHECKER_STATE and k is not None and {"ctx", "sets"} <= vars(k).keys() <= _KERNEL_STATE
             and vars(sets).keys() <= _SETS_STATE and getattr(sets, "decl", None) is c.env.decl
             and ctx is not None and ctx.decl is c.env.decl and ctx.scalars is c.env.scalars
             and type(c.env) in _DATACLASSES and type(c.env.decl) in _DATACLASSES)
