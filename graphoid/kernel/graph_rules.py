@@ -84,7 +84,7 @@ class GraphRules:
         self._check(obs, r, self.sets.subset(a.y, c.y | excluded, "every possible partner is in V' or excluded"),
                     "the premise's partners %s are not covered by %s and the excluded sets %s"
                     % (self._txt(a.y), self._txt(c.y), self._txt(excluded)))
-        return self._mint(c, r, [l] + list(noedges), Semantics.d(c.graph), obs)
+        return self._mint(c, r, [l] + list(noedges), self.semantics(r, list([l] + list(noedges)), c, kind="dsep", graph=c.graph), obs)
 
     # -- short active path -------------------------------------------------------------------------
     def short_path(self, p: Fact, l: Fact, c: NoEdge) -> Fact:
@@ -112,7 +112,7 @@ class GraphRules:
             obs.extend(bwd)
         self._check(obs, r, self.sets.disjoint(c.x, a.z, "the sources are not conditioned on"),
                     "the sources %s must be outside the conditioning set %s" % (self._txt(c.x), self._txt(a.z)))
-        return self._mint(c, r, [p, l], Semantics.d(c.graph), obs)
+        return self._mint(c, r, [p, l], self.semantics(r, list([p, l]), c, kind="dsep", graph=c.graph), obs)
 
     # -- conditioning on an ancestral set (roots) --------------------------------------------------
     def condition_ancestral(self, p: Fact, parents: list[Fact], c: CI) -> Fact:
@@ -138,7 +138,7 @@ class GraphRules:
                         "parents of %s may lie in %s, which is not in the conditioning set %s"
                         % (self._txt(f.x), self._txt(f.y), self._txt(c.z)))
         self._well_formed(obs, r, c)
-        return self._mint(c, r, [p] + list(parents), Semantics.d(c.graph), obs)
+        return self._mint(c, r, [p] + list(parents), self.semantics(r, list([p] + list(parents)), c, kind="dsep", graph=c.graph), obs)
 
     # -- vertex cut (Lemma 1 generalised) ----------------------------------------------------------
     def vertex_cut(self, p: Fact, k: Fact, c: CI) -> Fact:
@@ -158,7 +158,7 @@ class GraphRules:
         self._check(obs, r, self.sets.subset(c.y, a.y | cut.y, "the conclusion's right side lies in S ∪ D"),
                     "the conclusion's right side %s must lie in %s" % (self._txt(c.y), self._txt(a.y | cut.y)))
         self._well_formed(obs, r, c)
-        return self._mint(c, r, [p, k], Semantics.d(c.graph), obs)
+        return self._mint(c, r, [p, k], self.semantics(r, list([p, k]), c, kind="dsep", graph=c.graph), obs)
 
     # -- functional determination (c.i. level) -----------------------------------------------------
     def determination(self, p: Fact, d: Fact, c) -> Fact:
@@ -191,7 +191,7 @@ class GraphRules:
         self._check(obs, r, self.sets.subset(det.source, small, "the determining variables are conditioned on"),
                     "the determining variables %s must be in the conditioning set %s" % (self._txt(det.source), self._txt(small)))
         self._well_formed(obs, r, cs)
-        return self._mint(c, r, [p, d], p.semantics, obs)
+        return self._mint(c, r, [p, d], self.semantics(r, [p, d], c), obs)   # rests on the determination
 
     # -- summary graphs ----------------------------------------------------------------------------
     def summary(self, facts: list[Fact], c: SummaryClaim, chain=None, single_scalars=frozenset()) -> Fact:
@@ -228,7 +228,7 @@ class GraphRules:
             edges = {(i, j) for i in range(m) for j in range(m) if abs(pos[i] - pos[j]) <= 1 and not (i == j and single[i])}
             latent = {(i, j) for (i, j) in edges if i <= j}
             st = Summary(c.graph, tuple(nodes), single, frozenset(edges), frozenset(latent))
-            return self._mint(st, r, used, Semantics.d(c.graph), obs)
+            return self._mint(st, r, used, self.semantics(r, list(used), c, kind="dsep", graph=c.graph), obs)
         verts = [f for f in facts if isinstance(f.statement, Vertices)]
         if len(verts) != 1:
             raise self._g_err("%s: cite exactly one fact 'every vertex of %s is in …'" % (r, c.graph))
@@ -288,7 +288,7 @@ class GraphRules:
                     if f is not None and f not in used:
                         used.append(f)
         st = Summary(c.graph, tuple(nodes), single, frozenset(edges), frozenset(latent))
-        return self._mint(st, r, used, Semantics.d(c.graph), obs)
+        return self._mint(st, r, used, self.semantics(r, list(used), c, kind="dsep", graph=c.graph), obs)
 
     def _excluded_edge(self, i, j, facts, holds, graph):
         for f in facts:
@@ -393,7 +393,7 @@ class GraphRules:
                               "excluded by the cited d-separations: %s (this does not refute the claim: the "
                               "summary over-approximates the graph)" % (r, self._txt(c.x), self._txt(c.y),
                                                                         self._txt(c.z), " – ".join(names)), obs)
-        return self._mint(c, r, [s] + list(premises), Semantics.d(c.graph), obs)
+        return self._mint(c, r, [s] + list(premises), self.semantics(r, list([s] + list(premises)), c, kind="dsep", graph=c.graph), obs)
 
     def summary_parents(self, s: Fact, c: ParentsIn) -> Fact:
         """No parents of S outside T when no summary link enters a set-node of S from a set-node
@@ -413,7 +413,7 @@ class GraphRules:
             if a in S or b in S:
                 raise self._g_err("%s: the summary allows a latent link between %s and %s" % (
                     r, self._txt(st.nodes[a]), self._txt(st.nodes[b])), obs)
-        return self._mint(c, r, [s], Semantics.d(c.graph), obs)
+        return self._mint(c, r, [s], self.semantics(r, list([s]), c, kind="dsep", graph=c.graph), obs)
 
     def path_cut(self, s: Fact, c: Cut) -> Fact:
         """Every path from X to Y meets S when, in the summary, the set-nodes inside S separate those
@@ -431,7 +431,7 @@ class GraphRules:
         if path is not None:
             raise self._g_err("%s: the summary joins %s to %s avoiding %s: %s" % (
                 r, self._txt(c.x), self._txt(c.y), self._txt(c.s), " – ".join(self._txt(st.nodes[k]) for k in path)), obs)
-        return self._mint(c, r, [s], Semantics.d(c.graph), obs)
+        return self._mint(c, r, [s], self.semantics(r, list([s]), c, kind="dsep", graph=c.graph), obs)
 
 
 # -- the searches (pure functions of the summary; shared by nothing outside the kernel) -------------

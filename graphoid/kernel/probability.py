@@ -108,11 +108,11 @@ class ProbabilityRules:
             except Exception as e:   # RuleError: which link failed, for the counter-model search
                 e.failed_link = (terms[i], terms[i + 1], [f.statement for _n, prem, _s in just for f in prem], guards)
                 raise
-        sem_prem = [f for f in premises if f.semantics is not None]
         for f in premises:
             if f.semantics is None and not isinstance(f.statement, Determines):
                 raise self._err("%s: premise %s is not a probabilistic statement" % (r, f.rule))
-        sem = self._combine(r, sem_prem, eq) if sem_prem else Semantics.prob()
+        # the kernel's one semantics function: a cited determination marks the result as resting on it
+        sem = self.semantics(r, premises, eq)
         rule = "equation: " + ", ".join(dict.fromkeys(n.replace("_", " ") for n in used_rules))
         stated = Equation(eq.lhs, eq.rhs, tuple(terms),
                           tuple(tuple((name, tuple(premises.index(f) for f in prem)) for name, prem, _sp in just)
