@@ -1,5 +1,8 @@
-"""The rules of the trusted kernel: graphoid axioms (2)-(6), Lemma 1's path argument on chained
-graphs, d-separation read off a DAG, Markov, faithfulness, schema instantiation and generalisation.
+"""The rules of the trusted kernel: graphoid axioms (2)-(6), composition and weak transitivity by
+cases, d-separation read off a DAG, non-adjacency, Markov, faithfulness, schema instantiation and
+generalisation; the one semantics function every rule uses. The graph rules (graph_rules.py), the
+probability calculus (probability.py), d-connection (dconnection.py) and the declarations
+(context.py) are mixed into the same Kernel.
 
 Each rule takes premise Facts and the statement the user claims, checks every side condition
 (recording it as an Obligation) and returns a new Fact, or raises RuleError saying which condition
