@@ -16,10 +16,9 @@ def generate(n: int) -> str:
     lines = ["variables A, B, C, D", "assume (0): (A ⊥⊥ BC | D)"]
     for k in range(1, n + 1):
         if k % 10 == 0:
-            lines.append("have (d%d): (A⊥B|D) by decomposition(%d)" % (k, k - 1 if (k - 1) % 2 == 0 else k - 2))
-            lines.append("have (%d): (%s) by symmetry(%d)" % (k, "BC⊥A|D" if k % 2 else "A⊥BC|D", k - 1))
-        else:
-            lines.append("have (%d): (%s) by symmetry(%d)" % (k, "BC⊥A|D" if k % 2 else "A⊥BC|D", k - 1))
+            lines.append("have (d%d):(A⊥B|D) by decomp(%d)" % (k, k - 1 if (k - 1) % 2 == 0 else k - 2))
+        # short lines: 50,000 steps stay under the 2,000,000-character input limit
+        lines.append("have (%d):(%s) by sym(%d)" % (k, "BC⊥A|D" if k % 2 else "A⊥BC|D", k - 1))
     return "\n".join(lines) + "\n"
 
 
@@ -33,6 +32,9 @@ def main(argv) -> int:
         rep = check_text(text, "<bench>")
         dt = time.perf_counter() - t0
         steps = len(rep.steps)
+        if not steps:
+            print("%8d: the script did not parse: %s" % (n, rep.parse_error))
+            continue
         per = dt / steps * 1000
         base = base or per
         print("%8d %10.2f %12.3f %s  (x%.2f of the first)" % (steps, dt, per, rep.ok, per / base))

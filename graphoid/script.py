@@ -466,6 +466,11 @@ def check_text(text: str, file: str = "<input>", max_n: int | None = None) -> Pr
     """Parse and check a script; parse errors become a failed report, never an exception."""
     from .syntax.parser import strip_bom
     text = strip_bom(text)
+    import gc
+    # lark's tree building allocates a lot and frees nothing until the end: with the collector on,
+    # every generation-2 collection rescans the growing tree and parsing becomes quadratic.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         script = parse_script(text, file)
     except GphError as e:
@@ -473,6 +478,9 @@ def check_text(text: str, file: str = "<input>", max_n: int | None = None) -> Pr
         rep.parse_error = e
         rep.source = text
         return rep
+    finally:
+        if collecting:
+            gc.enable()
     c = Checker(file, text)
     c.max_n = max_n
     # The parse tree is large and lives until the end: keep the collector from rescanning it at
