@@ -406,17 +406,13 @@ class Kernel(Declarations, DConnectionRules, GraphRules, ProbabilityRules):
                  "the conclusion's left side must be %s's X = %s; it is %s" % (which, self._txt(a.x), self._txt(c.x)))
 
     # -- graphs ----------------------------------------------------------------------------------
-    def d_separation(self, g: DAG, c: CI) -> Fact:
-        """Read (X ⊥ Y | Z)_d off a concrete DAG (networkx's d-separation test)."""
-        r = "d-separation"
+    def _read_off(self, r: str, g, c: CI) -> list:
+        """What reading a statement off a graph needs (d-separation, d-connection): g is a concrete
+        DAG declared in this context, acyclic, and c names its vertices, disjointly."""
         if getattr(g, "name", None) not in self.ctx.graphs or self.ctx.graphs[g.name] is not g:
             raise RuleError("%s: %s is not a graph declared in this context" % (r, getattr(g, "name", g)))
         if not isinstance(g, DAG):
-            raise RuleError("%s: %s is not a concrete DAG, so d-separation cannot be read off it" % (r, g.name))
-        if not isinstance(c, CI):
-            raise RuleError("%s: the conclusion must be a single statement (…)_d in %s, not a schema" % (r, g.name))
-        if not c.dsep or c.graph != g.name:
-            raise RuleError("%s: the conclusion must be a d-separation statement (…)_d in %s" % (r, g.name))
+            raise RuleError("%s: %s is not a concrete DAG, so %s cannot be read off it" % (r, g.name, r))
         if not c.concrete:
             raise RuleError("%s: the statement must name concrete vertices of %s" % (r, g.name))
         obs: list = []
@@ -429,6 +425,19 @@ class Kernel(Declarations, DConnectionRules, GraphRules, ProbabilityRules):
         unknown = sorted((x | y | z) - set(g.nodes))
         if unknown:
             raise RuleError("%s: %s are not vertices of %s" % (r, ", ".join(unknown), g.name))
+        self._well_formed(obs, r, c)
+        return obs
+
+    def d_separation(self, g: DAG, c: CI) -> Fact:
+        """Read (X ⊥ Y | Z)_d off a concrete DAG (networkx's d-separation test)."""
+        r = "d-separation"
+        if not isinstance(c, CI):
+            raise RuleError("%s: the conclusion must be a single statement (…)_d in %s, not a schema"
+                            % (r, getattr(g, "name", g)))
+        if not c.dsep or c.graph != getattr(g, "name", None):
+            raise RuleError("%s: the conclusion must be a d-separation statement (…)_d in %s" % (r, getattr(g, "name", g)))
+        obs = self._read_off(r, g, c)
+        x, y, z = c.triple()
         self._well_formed(obs, r, c)
         t0 = time.perf_counter()
         ok = nx.is_d_separator(g.nx(), set(x), set(y), set(z))
