@@ -94,3 +94,20 @@ def test_a_forged_extra_reported_step_is_rejected():
     f["steps"].append(bad)
     info, errors = check_certificate(cert)
     assert errors
+
+
+def test_a_result_resting_on_a_determination_cannot_be_certified_as_unrestricted():
+    """(14) rests on "Λ determines B": its certified semantics says so, and a certificate that drops
+    the flag (claiming the result for every distribution compatible with 𝒢) is rejected."""
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parents[1] / "proofs" / "theorem1.gph"
+    rep = check_text(path.read_text(encoding="utf-8"), str(path))
+    cert = certificate([rep])
+    steps = cert["files"][0]["steps"]
+    flagged = [s for s in steps if (s.get("semantics") or {}).get("determinism")]
+    assert {s["label"] for s in flagged} >= {"14", "Def3"}
+    assert not check_certificate(cert)[1]
+    bad = copy.deepcopy(cert)
+    s14 = next(s for s in bad["files"][0]["steps"] if s["label"] == "14")
+    del s14["semantics"]["determinism"]
+    assert any("semantics" in e for e in check_certificate(bad)[1])

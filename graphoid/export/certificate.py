@@ -82,8 +82,11 @@ def statement_json(s) -> dict:
 def semantics_json(sem: Semantics | None):
     if sem is None:
         return None
-    return {"kind": sem.kind, "graph": sem.graph, "positive": bool(sem.positive),
-            "gaussian": bool(getattr(sem, "gaussian", False))}
+    out = {"kind": sem.kind, "graph": sem.graph, "positive": bool(sem.positive),
+           "gaussian": bool(getattr(sem, "gaussian", False))}
+    if getattr(sem, "determinism", False):   # rests on an assumed determination ("Λ determines B")
+        out["determinism"] = True
+    return out
 
 
 def obligation_json(o) -> dict:

@@ -281,8 +281,11 @@ def d_separated(nodes, edges, X, Y, Z) -> bool:
     return True
 
 
-def sem(kind, graph=None, positive=False, gaussian=False) -> dict:
-    return {"kind": kind, "graph": graph, "positive": positive, "gaussian": gaussian}
+def sem(kind, graph=None, positive=False, gaussian=False, determinism=False) -> dict:
+    out = {"kind": kind, "graph": graph, "positive": positive, "gaussian": gaussian}
+    if determinism:      # the conclusion rests on an assumed determination
+        out["determinism"] = True
+    return out
 
 
 def ci_of(st) -> dict:
@@ -301,7 +304,7 @@ def combine(prems, c, positive=False, gaussian=False) -> dict:
         return sem("dsep", g)
     need(not c["dsep"], "probabilistic premises cannot give a d-separation")
     return sem("prob", g, positive or any(p[1]["positive"] for p in prems),
-               gaussian or any(p[1]["gaussian"] for p in prems))
+               gaussian or any(p[1]["gaussian"] for p in prems), any(p[1].get("determinism") for p in prems))
 
 
 def symmetry(ctx, st, P):

@@ -138,7 +138,7 @@ def determination(ctx, st, P):
         small, big = ps["z"], cs["z"]
     ctx.th.relation("subset", big, union(small, det["target"]), "difference is determined", binders)
     ctx.th.relation("subset", det["source"], small, "source conditioned on", binders)
-    return psem
+    return dict(psem, determinism=True)      # the conclusion rests on the determination
 
 
 # -- summary graphs ----------------------------------------------------------------------------------

@@ -64,6 +64,8 @@ def equation(ctx, st, P):
     need(len(flags) <= len(cited), "the queries rest on more premises than the step cites")
     graphs = {psem["graph"] for _pst, psem, _l in P if psem and psem.get("graph")}
     need(len(graphs) <= 1, "the premises are about different graphs")
+    det = any((pst.get("body", pst).get("type") == "determines") or (psem and psem.get("determinism"))
+              for pst, psem, _l in P)
     return sem("prob", graphs.pop() if graphs else None,
                any(psem.get("positive") for _p, psem, _l in P if psem),
-               any(psem.get("gaussian") for _p, psem, _l in P if psem))
+               any(psem.get("gaussian") for _p, psem, _l in P if psem), det)

@@ -154,7 +154,8 @@ class _V:
         if v is None:
             return True
         return self.obj(v, path, required=(("kind", self.string),),
-                        optional=(("graph", self.opt_string), ("positive", self.boolean), ("gaussian", self.boolean)))
+                        optional=(("graph", self.opt_string), ("positive", self.boolean), ("gaussian", self.boolean),
+                                  ("determinism", self.boolean)))
 
     def obligation(self, v, path) -> bool:
         return self.obj(v, path, required=(("result", self.string),),
