@@ -290,6 +290,19 @@ class GraphRules:
         st = Summary(c.graph, tuple(nodes), single, frozenset(edges), frozenset(latent))
         return self._mint(st, r, used, self.semantics(r, list(used), c, kind="dsep", graph=c.graph), obs)
 
+    @staticmethod
+    def _pair_in(i, j, s, holds, symmetric: bool):
+        """The obligations showing set-nodes i, j lie in the two sides of s (either way round if
+        symmetric), or None."""
+        obl: list = []
+        if holds("sub", i, s.x, obl) and holds("sub", j, s.y, obl):
+            return obl
+        if symmetric:
+            obl = []
+            if holds("sub", i, s.y, obl) and holds("sub", j, s.x, obl):
+                return obl
+        return None
+
     def _excluded_edge(self, i, j, facts, holds, graph):
         for f in facts:
             s = f.statement
@@ -297,15 +310,9 @@ class GraphRules:
                 continue
             obl: list = []
             if isinstance(s, NoEdge):
-                if s.directed:
-                    if holds("sub", i, s.x, obl) and holds("sub", j, s.y, obl):
-                        return f, obl
-                else:
-                    if holds("sub", i, s.x, obl) and holds("sub", j, s.y, obl):
-                        return f, obl
-                    obl = []
-                    if holds("sub", i, s.y, obl) and holds("sub", j, s.x, obl):
-                        return f, obl
+                got = self._pair_in(i, j, s, holds, not s.directed)
+                if got is not None:
+                    return f, got
             elif isinstance(s, ParentsIn):
                 if holds("sub", j, s.x, obl) and holds("dis", i, s.y, obl):
                     return f, obl
@@ -326,11 +333,9 @@ class GraphRules:
                 continue
             obl = []
             if isinstance(s, NoEdge) and not s.directed:
-                if holds("sub", i, s.x, obl) and holds("sub", j, s.y, obl):
-                    return f, obl
-                obl = []
-                if holds("sub", i, s.y, obl) and holds("sub", j, s.x, obl):
-                    return f, obl
+                got = self._pair_in(i, j, s, holds, True)
+                if got is not None:
+                    return f, got
             elif isinstance(s, ParentsIn):
                 # a latent link is an unnamed parent of both ends, never in the named set s.y
                 if holds("sub", i, s.x, obl) or holds("sub", j, s.x, obl):
