@@ -217,6 +217,8 @@ class Obligation:
     detail: str = ""     # counter-example or solver reason
     query: str = ""      # for proved solver obligations whose meaning is not re-encodable: the
                          # SMT-LIB query (axioms used ∧ ¬goal) that was found unsat, for re-checking
+    hints: str = ""      # probability steps: JSON of which part of which link this proves and the
+                         # law instances it used, from which `graphoid recheck` rebuilds the query
 
 
 @dataclass

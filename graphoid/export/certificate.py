@@ -89,10 +89,19 @@ def semantics_json(sem: Semantics | None):
     return out
 
 
-def obligation_json(o) -> dict:
+def obligation_json(o, premise_labels=None) -> dict:
     out = {"meaning": o.meaning, "result": o.result, "method": o.method, "detail": o.detail}
     if getattr(o, "query", ""):
         out["query"] = o.query
+    if getattr(o, "hints", "") and premise_labels is not None:
+        # probability steps: the part of the link this proves and its law instances, each law's
+        # premise by label (graphoid/recheck/probability.py rebuilds the query from them)
+        h = json.loads(o.hints)
+        for law in h["laws"]:
+            p = law["premise"]
+            law["premise"] = premise_labels[p] if isinstance(p, int) and 0 <= p < len(premise_labels) else p
+        out["hints"] = h
+        out.pop("query", None)     # the rechecker builds the query itself from the hints
     return out
 
 
@@ -162,7 +171,7 @@ def report_certificate(rep) -> dict:
                  "premises": [ids[id(p)] for p in fact.premises],
                  "statement": statement_json(fact.statement),
                  "semantics": semantics_json(fact.semantics),
-                 "obligations": [obligation_json(o) for o in fact.obligations]}
+                 "obligations": [obligation_json(o, [ids[id(p)] for p in fact.premises]) for o in fact.obligations]}
         if type(fact.statement).__name__ == "Equation":   # each link's rules and premises, by label
             from ..probability.terms import equation_json
             entry["statement"] = equation_json(fact.statement, entry["premises"])

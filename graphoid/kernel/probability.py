@@ -104,10 +104,11 @@ class ProbabilityRules:
                         premises.append(f)
                 used_rules.append(name)
             try:
-                self._link(obs, r, what, a, b, just, guards)
+                self._link(obs, r, what, a, b, just, guards, i)
             except Exception as e:   # RuleError: which link failed, for the counter-model search
                 e.failed_link = (terms[i], terms[i + 1], [f.statement for _n, prem, _s in just for f in prem], guards)
                 raise
+        _number_premises(obs, [self._src(f) for f in premises])
         for f in premises:
             if f.semantics is None and not isinstance(f.statement, Determines):
                 raise self._err("%s: premise %s is not a probabilistic statement" % (r, f.rule))
@@ -169,26 +170,28 @@ class ProbabilityRules:
         return "premise: " + statement_text(f.statement, self.sets.decl) if not isinstance(f.statement, Equation) \
             else "premise: equation " + equation_text(f.statement, self.sets.decl)
 
-    def _link(self, obs, r, what, a, b, just, guards):
+    def _link(self, obs, r, what, a, b, just, guards, link=0):
         names = [n for n, _p, _s in just]
         if "chain_rule" in names:
             if len(names) != 1:
                 raise self._err("%s: %s: chain_rule is a rule of its own (cite the c.i. and determinism "
                                 "facts it uses inside it)" % (r, what))
-            self._chain_rule(obs, r, what, a, b, just[0][1], guards)
+            self._chain_rule(obs, r, what, a, b, just[0][1], guards, link)
             return
         gens = self._generators(just, r)
-        for kind, l, rr, hyps in self._descend(a, b, []):
+        for kind, l, rr, hyps in self._descend(a, b, [], _free_in(guards)):
             if kind == "leaf":
-                self._leaf(obs, r, what, l, rr, hyps, guards, gens)
+                self._leaf(obs, r, what, l, rr, hyps, guards, gens, link)
             else:
-                self._product_induction(obs, r, what, l, rr, hyps, guards, gens)
+                self._product_induction(obs, r, what, l, rr, hyps, guards, gens, link)
 
-    def _descend(self, a: Term, b: Term, hyps: list):
-        """Congruence: reduce a = b to the places where they differ."""
+    def _descend(self, a: Term, b: Term, hyps: list, free=frozenset()):
+        """Congruence: reduce a = b to the places where they differ. `free`: the variables the
+        hypotheses (guards, factors assumed non-zero) mention; Σ_V f = Σ_V g is reduced to f = g
+        only when V is not among them (f = g must hold at every value of V, not only where they hold)."""
         if a == b:
             return []
-        if isinstance(a, Sum) and isinstance(b, Sum):
+        if isinstance(a, Sum) and isinstance(b, Sum) and not (free & (a.over.scalars | b.over.scalars)):
             if a.over.scalars != b.over.scalars:
                 if b.over.scalars < a.over.scalars:
                     a = Sum(b.over, normalise(Sum(VarSet.of(a.over.scalars - b.over.scalars), a.body)))
@@ -196,7 +199,7 @@ class ProbabilityRules:
                     b = Sum(a.over, normalise(Sum(VarSet.of(b.over.scalars - a.over.scalars), b.body)))
                 else:
                     return [("leaf", a, b, hyps)]
-            return self._descend(normalise(a.body), normalise(b.body), hyps)
+            return self._descend(normalise(a.body), normalise(b.body), hyps, free)
         fa = list(a.factors) if isinstance(a, Mul) else [a]
         fb = list(b.factors) if isinstance(b, Mul) else [b]
         common = []
@@ -208,7 +211,8 @@ class ProbabilityRules:
         if common:
             if not fa and not fb:
                 return []
-            return self._descend(mul(*fa), mul(*fb), hyps + [NonZero(mul(*common))])
+            return self._descend(mul(*fa), mul(*fb), hyps + [NonZero(mul(*common))],
+                                 free | scalars_of(mul(*common)))
         if fa and fb and all(isinstance(f, Prod) for f in fa + fb):
             return [("prodind", fa, fb, hyps)]
         return [("leaf", a, b, hyps)]
@@ -225,7 +229,9 @@ class ProbabilityRules:
         gen_merge(pool)
         gen_monotone(pool)
 
-    def _prove(self, obs, r, what, meaning, enc: Encoder, pool: Pool, hyps_z3: list, goal_z3):
+    def _prove(self, obs, r, what, meaning, enc: Encoder, pool: Pool, hyps_z3: list, goal_z3, part="leaf", link=0):
+        """One z3 query; its obligation records (hints) which part of which link it proves and the
+        law instances it used, from which `graphoid recheck` rebuilds it."""
         axioms = [("declarations", f) for f in enc.declaration_axioms()]
         for law in pool.laws:
             axioms.append((_core_name(law.source), enc.law(law)))
@@ -237,14 +243,15 @@ class ProbabilityRules:
         ob = chk.obligation
         ob = Obligation(ob.meaning + ("; uses " + ", ".join(c for c in chk.core if c not in ("calc", "declarations"))
                                       if any(c not in ("calc", "declarations") for c in chk.core) else ""),
-                        ob.result, ob.seconds, ob.method, ob.detail, ob.query)
+                        ob.result, ob.seconds, ob.method, ob.detail, ob.query,
+                        _hints(link, part, pool.laws, chk.core) if chk.proved else "")
         self._check(obs, r, ob, "%s does not follow from the laws and premises cited: %s" % (what, meaning))
         return chk
 
     def _hyps(self, enc, hyps, guards):
         return [enc.cond(Pos(g)) for g in guards] + [enc.cond(h) for h in hyps]
 
-    def _leaf(self, obs, r, what, a, b, hyps, guards, gens):
+    def _leaf(self, obs, r, what, a, b, hyps, guards, gens, link=0):
         pool = Pool(self._oracle())
         pool.collect(a)
         pool.collect(b)
@@ -258,7 +265,8 @@ class ProbabilityRules:
         meaning = "%s = %s" % (term_text(a, self.sets.decl), term_text(b, self.sets.decl))
         if hyps:
             meaning += " where " + ", ".join("%s ≠ 0" % term_text(h.t, self.sets.decl) for h in hyps if isinstance(h, NonZero))
-        self._prove(obs, r, what, meaning, enc, pool, self._hyps(enc, hyps, guards), enc.term(a) == enc.term(b))
+        self._prove(obs, r, what, meaning, enc, pool, self._hyps(enc, hyps, guards), enc.term(a) == enc.term(b),
+                    "leaf", link)
 
     # -- products: congruence by induction --------------------------------------------------------
     def _range_of_prods(self, r, what, prods, enc):
@@ -267,7 +275,7 @@ class ProbabilityRules:
             raise self._err("%s: %s: the products run over different index ranges" % (r, what))
         return rngs.pop()
 
-    def _product_induction(self, obs, r, what, fa, fb, hyps, guards, gens):
+    def _product_induction(self, obs, r, what, fa, fb, hyps, guards, gens, link=0):
         """∏ fa = ∏ fb by induction on k from n down to 0: φ(k) says the products over j > k agree."""
         d = self.sets.decl
         enc = Encoder(d)
@@ -279,7 +287,7 @@ class ProbabilityRules:
         # base: k = n, both sides are empty products
         pool = Pool(self._oracle())
         self._prove(obs, r, what, "congruence under ∏ (%s), induction base k = n" % text, enc, pool,
-                    self._hyps(enc, hyps, guards), side(fa, n) == side(fb, n))
+                    self._hyps(enc, hyps, guards), side(fa, n) == side(fb, n), "prod-base", link)
         # step: φ(k+1) ⊢ φ(k) for 0 ≤ k < n; the factors at k+1 under 'k+1 ∈ D'
         enc = Encoder(d)
         k = enc.iterm(KVAR)
@@ -306,10 +314,10 @@ class ProbabilityRules:
             return out
         hz = self._hyps(enc, hyps, guards) + [k >= 0, k < n]
         self._prove(obs, r, what, "congruence under ∏ (%s), induction step: the factors at k+1 agree, so "
-                    "φ(k+1) ⊢ φ(k) for 0 ≤ k < n" % text, enc, pool, hz, fprod(fa) == fprod(fb))
+                    "φ(k+1) ⊢ φ(k) for 0 ≤ k < n" % text, enc, pool, hz, fprod(fa) == fprod(fb), "prod-step", link)
 
     # -- the chain rule ---------------------------------------------------------------------------
-    def _chain_rule(self, obs, r, what, a, b, prem, guards):
+    def _chain_rule(self, obs, r, what, a, b, prem, guards, link=0):
         """P(F_D | T) = ∏_{j ∈ D} g(j), where g(j) is the chain factor P(F_j | F_{D ∩ >j} T) (or
         P(F_j | F_{D ∩ <j} T)) after the cited c.i. and determinism facts. By induction on k from n
         down to 0 of  P(F_{D ∩ >k} | T) = ∏_{j ∈ D, j > k} g(j)  (suffix form) or of
@@ -369,7 +377,8 @@ class ProbabilityRules:
         pool.add_law(Law("chain rule base: every member of D is at most n", "calc", tuple(pos_T),
                          U(top) if not prefix else Lo(top), ONE if not prefix else full))
         self._saturate(pool, [])
-        self._prove(obs, r, what, "chain rule (%s form), induction base k = n" % form, enc, pool, hz(), phi(n, top))
+        self._prove(obs, r, what, "chain rule (%s form), induction base k = n" % form, enc, pool, hz(), phi(n, top),
+                    "chain-base", link)
         # step: φ(k+1) ⊢ φ(k), 0 ≤ k < n
         enc = Encoder(d)
         k = enc.iterm(t0)
@@ -401,7 +410,7 @@ class ProbabilityRules:
         # φ as an implication of the step: with k+1 for the hypothesis
         hyp = phi(k + 1, t1)
         self._prove(obs, r, what, "chain rule (%s form), induction step φ(k+1) ⊢ φ(k) for 0 ≤ k < n" % form,
-                    enc, pool, hz() + [k >= 0, k < n, hyp], phi(k, t0))
+                    enc, pool, hz() + [k >= 0, k < n, hyp], phi(k, t0), "chain-step", link)
         # conclusion at k = 0: F_{D ∩ >0} = F_D (suffix); F_{D ∩ ≤0} = ∅ (prefix)
         enc = Encoder(d)
         pool = Pool(self._oracle())
@@ -412,9 +421,52 @@ class ProbabilityRules:
                          b if not prefix else mul(Lo(0), b)))
         self._saturate(pool, [])
         self._prove(obs, r, what, "chain rule (%s form) at k = 0" % form, enc, pool, hz(),
-                    enc.term(a) == enc.term(b))
+                    enc.term(a) == enc.term(b), "chain-k0", link)
 
 
 def _core_name(source: str) -> str:
     import re
     return re.sub(r"[^A-Za-z0-9_]", "_", source)[:60] if source != "calc" else "calc"
+
+
+def _free_in(sets) -> frozenset:
+    out = frozenset()
+    for g in sets:
+        out |= g.scalars
+    return out
+
+
+def _hints(link: int, part: str, laws, core) -> str:
+    """What `graphoid recheck` needs to rebuild this query with its own encoding: the link and the
+    part of its proof (a leaf of the congruence, a step of an induction), and every law instance of
+    the axiom groups z3 used, as structure. The rechecker re-derives the goal itself and checks that
+    each law is an instance of a law of probability; the premise of a law is its source text here
+    and becomes the premise's index in equation_chain (_number_premises)."""
+    import json
+    from ..export.certificate import index_json, set_json
+    from ..probability.terms import term_json
+
+    def hyp(h):
+        if isinstance(h, Pos):
+            return {"pos": set_json(h.s)}
+        return {"mem": h.term, "domain": index_json(h.domain), "neg": bool(h.negated)}
+    # the conclusion of an induction is not a law: the rechecker adds it once it has proved the induction
+    used = [law for law in laws if _core_name(law.source) in core and law.source != "induction"]
+    return json.dumps({"link": link, "part": part, "laws": [
+        {"law": law.name, "source": law.source, "hyps": [hyp(h) for h in law.hyps], "lhs": term_json(law.lhs),
+         "rhs": term_json(law.rhs) if law.rhs is not None else None, "rel": law.rel} for law in used]},
+        ensure_ascii=False, sort_keys=True)
+
+
+def _number_premises(obs, sources: list):
+    """Replace each law's premise text by the index of the step's premise it instantiates."""
+    import json
+    from dataclasses import replace as _replace
+    for i, ob in enumerate(obs):
+        if not ob.hints:
+            continue
+        h = json.loads(ob.hints)
+        for law in h["laws"]:
+            src = law.pop("source")
+            law["premise"] = sources.index(src) if src in sources else (src if src.startswith("premise: ") else None)
+        obs[i] = _replace(ob, hints=json.dumps(h, ensure_ascii=False, sort_keys=True))

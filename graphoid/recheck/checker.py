@@ -118,9 +118,9 @@ class Theory:
             if isinstance(v, int):
                 return z3.IntVal(v)
             m = re.fullmatch(r"(.+?)([+-][0-9]+)", v)     # an affine term j-1, k+1
-            if m:
-                return ints.setdefault(m.group(1), z3.Int("·i:" + m.group(1))) + int(m.group(2))
-            return ints.setdefault(v, z3.Int("·i:" + v))
+            name, off = (m.group(1), int(m.group(2))) if m else (v, 0)
+            base = n[name] if name in n else ints.setdefault(name, z3.Int("·i:" + name))   # n: the bound
+            return base + off if off else base
 
         def mem(tree, t):
             need(isinstance(tree, dict) and len(tree) == 1, "malformed index expression %r" % (tree,))
@@ -157,6 +157,8 @@ class Theory:
         for b in binders:
             if b["kind"] == "subset":
                 s.add(z3.ForAll([u], z3.Implies(pred(b["name"])(u), mem(b["domain"], u))))
+            elif b["kind"] == "notmember":     # a probability law's hypothesis 'k+1 ∉ D'
+                s.add(z3.Not(mem(b["domain"], term(b["name"]))))
             else:
                 s.add(mem(b["domain"], term(b["name"])))
         return s, mem, inr, term

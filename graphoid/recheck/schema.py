@@ -159,7 +159,8 @@ class _V:
 
     def obligation(self, v, path) -> bool:
         return self.obj(v, path, required=(("result", self.string),),
-                        optional=(("meaning", self.string), ("method", self.string), ("query", self.string)))
+                        optional=(("meaning", self.string), ("method", self.string), ("query", self.string),
+                                  ("hints", lambda x, p: self.typ(x, p, dict, what="an object"))))
 
     def bindings(self, v, path) -> bool:
         if v is None:
