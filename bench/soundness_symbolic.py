@@ -218,30 +218,7 @@ def script(rng) -> str:
 
 
 # -- certificates: random edits must be rejected unless the edited step is still true ------------------
-def index_of(t):
-    (k, v), = t.items()
-    if k == "full":
-        return IFull(v)
-    if k == "name":
-        return IName(v)
-    if k == "single":
-        return ISingle(v)
-    if k == "diff":
-        return IDiff(index_of(v[0]), index_of(v[1]))
-    if k == "union":
-        return IUnion(tuple(index_of(p) for p in v))
-    return IEmpty()
-
-
-def set_of(lst):
-    from graphoid.sets import VarSet, _mk, iunion
-    scal = frozenset(e for e in lst if isinstance(e, str))
-    fams: dict = {}
-    for e in lst:
-        if isinstance(e, dict):
-            i = index_of(e["index"])
-            fams[e["family"]] = iunion((fams[e["family"]], i)) if e["family"] in fams else i
-    return _mk(scal, fams)
+from graphoid.export.certificate import index_from_json as index_of, set_from_json as set_of  # noqa: E402
 
 
 def statement_of(js):

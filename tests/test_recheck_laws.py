@@ -7,60 +7,31 @@ and given to the rechecker; every mutant it accepts is evaluated exactly in rand
 distributions (n = 2, every joint value ω, arbitrary values where a conditional is undefined),
 where its premise holds, with the evaluator of tests/test_probability_semantics.py. A rechecker that
 skipped a side condition would accept a false mutant and fail here (the last test shows it does)."""
-import copy
 import os
+import pathlib
 import random
-from fractions import Fraction
-
-import pytest
+import sys
 
 import test_probability_semantics as S
 import graphoid.kernel.prob_encoding as pe
-from graphoid.export.certificate import report_certificate
-from graphoid.probability.terms import Add, Const, Mul, Prob, Prod, Sum
+from graphoid.export.certificate import index_from_json, report_certificate, set_from_json
+from graphoid.probability.terms import term_from_json
 from graphoid.recheck import probability as rp
 from graphoid.recheck.checker import FileCheck, Reject
 from graphoid.script import check_file
-from graphoid.sets import IDiff, IEmpty, IFull, IName, ISingle, IUnion, IUpTo, VarSet, _mk
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "bench"))
+from soundness_equations import law_mutants as mutants  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-# -- the certificate's JSON back to the kernel's terms, to evaluate them ---------------------------------
-def _idx(e):
-    (k, v), = e.items()
-    return {"full": lambda: IFull(v), "name": lambda: IName(v), "single": lambda: ISingle(v), "upto": lambda: IUpTo(v),
-            "diff": lambda: IDiff(_idx(v[0]), _idx(v[1])), "union": lambda: IUnion(tuple(_idx(x) for x in v)),
-            "empty": lambda: IEmpty()}[k]()
-
-
-def _vset(s):
-    fams = {}
-    for x in s:
-        if isinstance(x, dict):
-            e = _idx(x["index"])
-            fams[x["family"]] = IUnion((fams[x["family"]], e)) if x["family"] in fams else e
-    return _mk(frozenset(x for x in s if isinstance(x, str)), fams)
-
-
-def _term(t):
-    if "P" in t:
-        return Prob(_vset(t["P"]), _vset(t["given"]), t["phenomenon"])
-    if "sum" in t:
-        return Sum(VarSet.of(t["sum"]), _term(t["body"]))
-    if "prod" in t:
-        return Prod(t["prod"], _idx(t["domain"]), _term(t["body"]))
-    if "mul" in t:
-        return Mul(tuple(_term(f) for f in t["mul"]))
-    if "add" in t:
-        return Add(tuple(_term(f) for f in t["add"]))
-    return Const(Fraction(t["const"]))
-
-
-def _law(j):
-    hyps = tuple(pe.Pos(_vset(h["pos"])) if "pos" in h else pe.Mem(h["mem"], _idx(h["domain"]), h["neg"])
+def law_of(j):
+    """A certificate's law instance as the kernel's Law, to evaluate it."""
+    hyps = tuple(pe.Pos(set_from_json(h["pos"])) if "pos" in h else pe.Mem(h["mem"], index_from_json(h["domain"]), h["neg"])
                  for h in j["hyps"])
-    return pe.Law(j["law"], "test", hyps, _term(j["lhs"]), _term(j["rhs"]) if j["rhs"] is not None else None, j["rel"])
+    return pe.Law(j["law"], "test", hyps, term_from_json(j["lhs"]),
+                  term_from_json(j["rhs"]) if j["rhs"] is not None else None, j["rel"])
 
 
 # -- the laws of the shipped proofs' certificates, with the rechecker's view of their step --------------
@@ -92,61 +63,6 @@ def _cases():
 CASES = _cases()
 
 
-def _probs(t, path=()):
-    """Paths to the P(…) nodes of a term (top level, factors, a Σ's body)."""
-    if "P" in t:
-        return [path]
-    if "mul" in t:
-        return [p for i, f in enumerate(t["mul"]) for p in _probs(f, path + ("mul", i))]
-    if "sum" in t:
-        return _probs(t["body"], path + ("body",))
-    return []
-
-
-def _at(t, path):
-    for k in path:
-        t = t[k]
-    return t
-
-
-def mutants(law, scalars):
-    out = []
-    for i, h in enumerate(law["hyps"]):
-        if "pos" in h:
-            m = copy.deepcopy(law)
-            del m["hyps"][i]
-            out.append(("drop positivity", m))
-    for side in ("lhs", "rhs"):
-        if law[side] is None:
-            continue
-        for path in _probs(law[side]):
-            node = _at(law[side], path)
-            for part in ("P", "given"):
-                for i in range(len(node[part])):
-                    m = copy.deepcopy(law)
-                    del _at(m[side], path)[part][i]
-                    out.append(("drop from " + part, m))
-            for i, x in enumerate(node["given"]):
-                m = copy.deepcopy(law)
-                nm = _at(m[side], path)
-                nm["P"].append(nm["given"].pop(i))
-                out.append(("given to event", m))
-            present = {x for x in node["P"] + node["given"] if isinstance(x, str)}
-            for v in sorted(scalars - present)[:2]:
-                m = copy.deepcopy(law)
-                _at(m[side], path)["given"].append(v)
-                out.append(("add to given", m))
-        if "mul" in law[side]:
-            m = copy.deepcopy(law)
-            m[side]["mul"].reverse()
-            out.append(("reorder factors", m))
-    if law["rel"] in ("=", "<="):
-        m = copy.deepcopy(law)
-        m["lhs"], m["rhs"] = m["rhs"], m["lhs"]
-        out.append(("exchange sides", m))
-    return out
-
-
 def _holds(env, law, premise, seed) -> bool | None:
     """Does the law hold in random distributions in which its premise holds? None: none found."""
     decl = env.decl
@@ -154,7 +70,7 @@ def _holds(env, law, premise, seed) -> bool | None:
     for inst in S.instances(decl, env, 30, seed=seed):
         if premise is not None and not inst.holds(premise):
             continue
-        if not S.law_holds(inst, _law(law)):
+        if not S.law_holds(inst, law_of(law)):
             return False
         found += 1
         if found >= 2:
@@ -213,3 +129,27 @@ def test_the_test_catches_a_rechecker_that_skips_positivity(monkeypatch):
     accepted_false, *_ = _run(cases, 10, seed=4)
     assert accepted_false
     assert {why for why, _m in accepted_false} >= {"drop positivity"}
+
+
+# -- the campaign of bench/soundness_equations.py, short -------------------------------------------------
+def test_equation_certificate_edits_are_rejected_or_true():
+    import io
+    import soundness_equations as E
+    out = io.StringIO()
+    st = E.campaign(16, seed=2, out=out)
+    assert st["false_accepts"] == 0, out.getvalue()
+    assert st["rejected"] >= 6 and st["accepted"] >= 1, st
+
+
+def test_the_campaign_catches_a_rechecker_that_trusts_the_certificate(monkeypatch):
+    """With a link's proofs taken on trust (no law checked, no goal proved), edited equations and
+    laws are accepted, and the campaign's counter-model search finds them false."""
+    import io
+    import soundness_equations as E
+
+    def trusting(self, part, hyps, goal, axioms=lambda e: []):
+        rp.need(self.hints and self.hints[0].get("part") == part, "no %s proof" % part)
+        self.hints.pop(0)
+    monkeypatch.setattr(rp.Link, "prove", trusting)
+    st = E.campaign(16, seed=3, out=io.StringIO())
+    assert st["false_accepts"] >= 1, st

@@ -40,6 +40,26 @@ def set_json(s: VarSet) -> list:
     return sorted(s.scalars) + [{"family": f, "index": index_json(e)} for f, e in s.fams]
 
 
+def index_from_json(t) -> IndexExpr:
+    """The inverse of index_json (for tools that read certificates; the rechecker has its own)."""
+    from ..sets import IUpTo
+    (k, v), = t.items()
+    return {"full": lambda: IFull(v), "name": lambda: IName(v), "single": lambda: ISingle(v),
+            "upto": lambda: IUpTo(v), "diff": lambda: IDiff(index_from_json(v[0]), index_from_json(v[1])),
+            "union": lambda: IUnion(tuple(index_from_json(x) for x in v)), "empty": lambda: IEmpty()}[k]()
+
+
+def set_from_json(lst) -> VarSet:
+    """The inverse of set_json."""
+    from ..sets import _mk, iunion
+    fams: dict = {}
+    for e in lst:
+        if isinstance(e, dict):
+            i = index_from_json(e["index"])
+            fams[e["family"]] = iunion((fams[e["family"]], i)) if e["family"] in fams else i
+    return _mk(frozenset(e for e in lst if isinstance(e, str)), fams)
+
+
 def ci_json(c: CI) -> dict:
     return {"type": "ci", "x": set_json(c.x), "y": set_json(c.y), "z": set_json(c.z),
             "dsep": bool(c.dsep), "graph": c.graph if c.dsep else None}

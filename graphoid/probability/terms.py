@@ -282,3 +282,23 @@ def equation_json(eq: Equation, premise_labels=None) -> dict:
         out["links"] = [[{"rule": r, "premises": [premise_labels[i] for i in idx]} for r, idx in link]
                         for link in eq.links]
     return out
+
+
+def term_from_json(t: dict) -> Term:
+    """The inverse of term_json (for tools that read certificates; the rechecker has its own)."""
+    from ..export.certificate import index_from_json, set_from_json
+    if "P" in t:
+        return Prob(set_from_json(t["P"]), set_from_json(t["given"]), bool(t["phenomenon"]))
+    if "sum" in t:
+        return Sum(VarSet.of(t["sum"]), term_from_json(t["body"]))
+    if "prod" in t:
+        return Prod(t["prod"], index_from_json(t["domain"]), term_from_json(t["body"]))
+    if "mul" in t:
+        return Mul(tuple(term_from_json(f) for f in t["mul"]))
+    if "add" in t:
+        return Add(tuple(term_from_json(f) for f in t["add"]))
+    return Const(Fraction(t["const"]))
+
+
+def equation_from_json(st: dict) -> Equation:
+    return Equation(term_from_json(st["lhs"]), term_from_json(st["rhs"]))
