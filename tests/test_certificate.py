@@ -208,6 +208,16 @@ def test_law_instances_are_checked_not_trusted():
     assert link3["laws"]
 
 
+def test_the_induction_variable_cannot_be_declared():
+    """A certificate that declares the rechecker's induction variable _k as an index (with a domain
+    that would tie the induction down) is refused before any induction is built."""
+    path = [p for p in PROOFS if p.endswith("markov_factorisation.gph")][0]
+    cert = full_certificate(path)
+    assert accepted(cert)
+    cert["files"][0]["declarations"].setdefault("index_vars", {})["_k"] = {"single": 1}
+    assert any("starts with _ or @" in r for r in _reasons(cert))
+
+
 def test_cli_writes_and_rechecks(tmp_path, capsys):
     out = tmp_path / "c.json"
     assert main(["check", PROOFS[0], "--certificate", str(out)]) == 0

@@ -48,7 +48,8 @@ def check_term(th, t, latent):
              "a Σ runs over declared variables")
         check_term(th, t["body"], latent)
     elif "prod" in t:
-        need(set(t) == {"prod", "domain", "body"} and isinstance(t["prod"], str), "malformed product %r" % (t,))
+        need(set(t) == {"prod", "domain", "body"} and isinstance(t["prod"], str) and t["prod"][:1] not in ("_", "@", ""),
+             "malformed product %r" % (t,))
         check_term(th, t["body"], latent)
     elif "mul" in t or "add" in t:
         parts = t.get("mul", t.get("add"))
@@ -200,9 +201,22 @@ def range_of(th, e) -> str:
         return v
     if k == "name":
         return v if v in th.ranges else th.subsets.get(v)
-    if k in ("diff", "union"):
+    if k == "diff":
         return range_of(th, v[0])
+    if k == "union":
+        rs = {range_of(th, x) for x in v}
+        need(len(rs) == 1, "a union of index sets of different ranges")
+        return rs.pop()
     raise Reject("a product runs over a named index set")
+
+
+def _index_terms(x):
+    """Every index term in a term, law or set (strings and numbers under single / upto)."""
+    if isinstance(x, dict):
+        return [v for k, v in x.items() if k in ("single", "upto")] + [t for v in x.values() for t in _index_terms(v)]
+    if isinstance(x, list):
+        return [t for v in x for t in _index_terms(v)]
+    return []
 
 
 # -- the encoding ----------------------------------------------------------------------------------------
@@ -338,6 +352,7 @@ class Laws:
     def check(self, law):
         need(isinstance(law, dict) and set(law) == {"law", "premise", "hyps", "lhs", "rhs", "rel"}, "malformed law %r" % (law,))
         need(isinstance(law["hyps"], list) and law["rel"] in ("=", "<=", "01", "range"), "malformed law %r" % (law,))
+        need(not any(isinstance(t, str) and t.startswith("@") for t in _index_terms(law)), "a law with a bound name free")
         for h in law["hyps"]:
             need(isinstance(h, dict) and (set(h) == {"pos"} or set(h) == {"mem", "domain", "neg"}), "malformed hypothesis %r" % (h,))
             if "pos" in h:
@@ -586,6 +601,12 @@ def equation(ctx, st, P):
             need(len(link) == 1, "the chain rule is a link's only rule")
     need(cited == set(by_label), "the step lists premises no link cites")
     latent = set((ctx.f.get("declarations") or {}).get("latent", []))
+    # the names this file invents (the induction variable _k, bound names @1, …) are no script's
+    th = ctx.th
+    names = set(th.index_vars) | set(th.subsets) | set(th.ranges) | set(th.ranges.values()) | th.scalars | set(th.base)
+    need(not any(str(x).startswith(("_", "@")) for x in names), "a declared name starts with _ or @")
+    need(not any(isinstance(t, str) and t.startswith(("_", "@")) for t in _index_terms(chain)),
+         "an index term of the equation starts with _ or @")
     for t in chain:
         check_term(ctx.th, t, latent)
         need(not clash(t), "a variable is summed over and also occurs free")
