@@ -218,6 +218,25 @@ def test_the_induction_variable_cannot_be_declared():
     assert any("starts with _ or @" in r for r in _reasons(cert))
 
 
+def test_checker_runs_as_a_file_from_a_copy_of_its_folder(tmp_path):
+    """python3 checker.py CERT.json, from a copy of graphoid/recheck/ outside the package."""
+    import shutil
+    import subprocess
+    import sys
+    path = [p for p in PROOFS if p.endswith("bell_local.gph")][0]
+    cert = tmp_path / "bell.json"
+    cert.write_text(json.dumps(full_certificate(path), ensure_ascii=False), encoding="utf-8")
+    copy = tmp_path / "checker_copy"
+    shutil.copytree(os.path.join(ROOT, "graphoid", "recheck"), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    r = subprocess.run([sys.executable, str(copy / "checker.py"), str(cert)], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0 and "ACCEPTED" in r.stdout, r.stdout + r.stderr
+    bad = json.loads(cert.read_text(encoding="utf-8"))
+    [s for s in bad["files"][0]["steps"] if s["label"] == "bell"][0]["statement"]["links"][0][0]["rule"] = "algebra"
+    cert.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run([sys.executable, str(copy / "checker.py"), str(cert)], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 1 and "REJECTED" in r.stdout, r.stdout + r.stderr
+
+
 def test_cli_writes_and_rechecks(tmp_path, capsys):
     out = tmp_path / "c.json"
     assert main(["check", PROOFS[0], "--certificate", str(out)]) == 0

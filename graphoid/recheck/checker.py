@@ -12,6 +12,19 @@ import sys
 
 import z3
 
+if __name__ == "__main__" and not __package__:
+    # run as a file (python3 checker.py CERT.json): load this folder as a package of its own and run
+    # its main; still the standard library and z3 only, nothing from graphoid
+    import importlib.util
+    import os
+    _here = os.path.dirname(os.path.abspath(__file__))
+    _spec = importlib.util.spec_from_file_location("graphoid_recheck", os.path.join(_here, "__init__.py"),
+                                                   submodule_search_locations=[_here])
+    _pkg = importlib.util.module_from_spec(_spec)
+    sys.modules["graphoid_recheck"] = _pkg
+    _spec.loader.exec_module(_pkg)
+    sys.exit(sys.modules["graphoid_recheck.checker"].main())
+
 TIMEOUT_MS = 5000
 
 
