@@ -157,6 +157,17 @@ def edit(rng, f, scalars):
     return s, "rule changed to %s" % j["rule"], None
 
 
+def law_of(j):
+    """A certificate's law instance as the kernel's Law, to evaluate it exactly."""
+    import graphoid.kernel.prob_encoding as pe
+    from graphoid.export.certificate import index_from_json, set_from_json
+    from graphoid.probability.terms import term_from_json
+    hyps = tuple(pe.Pos(set_from_json(h["pos"])) if "pos" in h else pe.Mem(h["mem"], index_from_json(h["domain"]), h["neg"])
+                 for h in j["hyps"])
+    return pe.Law(j["law"], "test", hyps, term_from_json(j["lhs"]),
+                  term_from_json(j["rhs"]) if j["rhs"] is not None else None, j["rel"])
+
+
 # -- the campaign ------------------------------------------------------------------------------------------
 def _load():
     from graphoid.export.certificate import certificate
@@ -212,7 +223,6 @@ def _law_false(rep, law, premise, rng):
     """A distribution (where the premise holds) in which the law instance fails, or None."""
     sys.path.insert(0, os.path.join(ROOT, "tests"))
     import test_probability_semantics as S   # the exact evaluator of laws
-    from test_recheck_laws import law_of
     for inst in S.instances(rep.env.decl, rep.env, 30, seed=rng.randrange(10 ** 6)):
         if premise is not None and not inst.holds(premise):
             continue

@@ -24,7 +24,6 @@ import json
 import os
 import random
 import resource
-import shutil
 import signal
 import stat
 import statistics
@@ -199,7 +198,9 @@ def outputs(rounds: int) -> dict:
     return fig
 
 
-def _mutate(rnd, cert):
+def mutate(rnd, cert, edits=None):
+    """Random edits (`edits`, or 1 to 3): replace, delete or duplicate a value somewhere in the
+    certificate. tests/test_stress.py uses it with one edit."""
     c = copy.deepcopy(cert)
     nodes = []
 
@@ -212,7 +213,7 @@ def _mutate(rnd, cert):
             for i in range(len(v)):
                 walk(v[i], v, i)
     walk(c, None, None)
-    for _ in range(rnd.choice((1, 1, 1, 2, 3))):
+    for _ in range(edits or rnd.choice((1, 1, 1, 2, 3))):
         parent, key = rnd.choice(nodes[1:])
         hostile = [None, {}, [], 0, -1, 2 ** 70, 1.5, True, "", "A", "x" * 50, [{}], {"a": []}, [[["A"]]],
                    {"full": "I"}, {"name": {}}, {"diff": [{"empty": True}]}, {"union": None},
@@ -243,7 +244,7 @@ def certificates(n: int, rnd: random.Random) -> dict:
                 main(["check", str(PROOFS / (name + ".gph")), "--certificate", str(p)])
             certs.append(json.loads(p.read_text()))
         for i in range(n):
-            c = _mutate(rnd, certs[0 if i % 10 < 5 else 1 if i % 10 < 9 else 2])
+            c = mutate(rnd, certs[0 if i % 10 < 5 else 1 if i % 10 < 9 else 2])
             p = d / "c.json"
             p.write_text(json.dumps(c))
             out, err = io.StringIO(), io.StringIO()

@@ -20,6 +20,13 @@ def _need(checker, item, refs, n, rule):
                           % (rule, n, "" if n == 1 else "s", len(refs)))
 
 
+def _pair(checker, item, refs, rule, second):
+    """The two premises of `rule`, with the one whose statement is a `second` last (either order)."""
+    _need(checker, item, refs, 2, rule)
+    a, b = _facts(checker, refs)
+    return (b, a) if isinstance(a.statement, second) else (a, b)
+
+
 def _summary(checker, item, claim, refs):
     if not isinstance(claim, SummaryClaim):
         raise RuleError("summary graph: the conclusion must be 'summary of G on …'")
@@ -56,11 +63,7 @@ def _parents(checker, item, claim, refs):
 
 
 def _vertex_cut(checker, item, claim, refs):
-    _need(checker, item, refs, 2, "vertex cut")
-    a, b = _facts(checker, refs)
-    if isinstance(a.statement, Cut):
-        a, b = b, a
-    return checker.kernel.vertex_cut(a, b, claim)
+    return checker.kernel.vertex_cut(*_pair(checker, item, refs, "vertex cut", Cut), claim)
 
 
 def _ancestral(checker, item, claim, refs):
@@ -71,11 +74,7 @@ def _ancestral(checker, item, claim, refs):
 
 
 def _short_path(checker, item, claim, refs):
-    _need(checker, item, refs, 2, "short path")
-    a, b = _facts(checker, refs)
-    if isinstance(a.statement, Linked):
-        a, b = b, a
-    return checker.kernel.short_path(a, b, claim)
+    return checker.kernel.short_path(*_pair(checker, item, refs, "short path", Linked), claim)
 
 
 def _linked(checker, item, claim, refs):
@@ -89,11 +88,7 @@ def _linked(checker, item, claim, refs):
 
 
 def _determination(checker, item, claim, refs):
-    _need(checker, item, refs, 2, "functional determination")
-    a, b = _facts(checker, refs)
-    if isinstance(a.statement, Determines):
-        a, b = b, a
-    return checker.kernel.determination(a, b, claim)
+    return checker.kernel.determination(*_pair(checker, item, refs, "functional determination", Determines), claim)
 
 
 def _lemma1(checker, item, claim, refs):

@@ -13,25 +13,15 @@ import random
 import sys
 
 import test_probability_semantics as S
-import graphoid.kernel.prob_encoding as pe
-from graphoid.export.certificate import index_from_json, report_certificate, set_from_json
-from graphoid.probability.terms import term_from_json
+from graphoid.export.certificate import report_certificate
 from graphoid.recheck import probability as rp
 from graphoid.recheck.checker import FileCheck, Reject
 from graphoid.script import check_file
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "bench"))
-from soundness_equations import law_mutants as mutants  # noqa: E402
+from soundness_equations import law_mutants as mutants, law_of  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def law_of(j):
-    """A certificate's law instance as the kernel's Law, to evaluate it."""
-    hyps = tuple(pe.Pos(set_from_json(h["pos"])) if "pos" in h else pe.Mem(h["mem"], index_from_json(h["domain"]), h["neg"])
-                 for h in j["hyps"])
-    return pe.Law(j["law"], "test", hyps, term_from_json(j["lhs"]),
-                  term_from_json(j["rhs"]) if j["rhs"] is not None else None, j["rel"])
 
 
 # -- the laws of the shipped proofs' certificates, with the rechecker's view of their step --------------

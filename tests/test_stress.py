@@ -27,6 +27,9 @@ import pytest
 
 from graphoid.cli import main
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import stress_long  # noqa: E402  (its certificate mutation; the long run of this suite)
+
 ROOT = Path(__file__).resolve().parent.parent
 THEOREM1 = ROOT / "proofs" / "theorem1.gph"
 LEMMA1 = ROOT / "proofs" / "lemma1.gph"
@@ -418,30 +421,7 @@ def test_malformed_certificate_fields_are_rejected_with_their_path(tmp_path, cer
 
 def _mutate(rnd: random.Random, cert):
     """One random edit: replace, delete or duplicate a value somewhere in the certificate."""
-    c = copy.deepcopy(cert)
-    nodes = []
-
-    def walk(v, parent, key):
-        nodes.append((parent, key))
-        if isinstance(v, dict):
-            for k in list(v):
-                walk(v[k], v, k)
-        elif isinstance(v, list):
-            for i in range(len(v)):
-                walk(v[i], v, i)
-    walk(c, None, None)
-    parent, key = rnd.choice(nodes[1:])
-    hostile = [None, {}, [], 0, -1, 2 ** 70, 1.5, True, "", "A", "x" * 50, [{}], {"a": []}, [[["A"]]],
-               {"full": "I"}, {"name": {}}, {"diff": [{"empty": True}]}, {"union": None},
-               copy.deepcopy(rnd.choice(nodes[1:])[0] or {})]
-    op = rnd.random()
-    if op < 0.2 and isinstance(parent, dict):
-        del parent[key]
-    elif op < 0.3 and isinstance(parent, list):
-        parent.insert(key, copy.deepcopy(parent[key]))
-    else:
-        parent[key] = rnd.choice(hostile)
-    return c
+    return stress_long.mutate(rnd, cert, edits=1)
 
 
 def test_random_certificate_edits_are_accepted_or_rejected_never_a_crash(tmp_path, certs):

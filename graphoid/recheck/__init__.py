@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-from .checker import check_certificate, check_scripts, main
+from .checker import check_certificate, check_scripts, main, report
 from .schema import validate
 
 MAX_CERT_BYTES = 64 * 1024 * 1024
@@ -51,12 +51,7 @@ def recheck_main(args) -> int:
         if os.environ.get("GRAPHOID_DEBUG"):
             raise
         info, errors = [], ["%s: the checker could not process it (%s: %s)" % (path, type(e).__name__, e)]
-    for line in info:
-        print(line, file=out)
-    for e in errors:
-        print("REJECTED: " + e, file=out)
-    print("recheck: %s" % ("ACCEPTED" if not errors else "REJECTED (%d problem%s)" % (len(errors), "" if len(errors) == 1 else "s")), file=out)
-    return 0 if not errors else 1
+    return report(info, errors, out)
 
 
 __all__ = ["check_certificate", "main", "recheck_main", "validate"]
